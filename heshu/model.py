@@ -69,11 +69,8 @@ class Number:
     unit: str  # the bare unit after the multiplier, "" when none
     approx: str  # exact | about | over | under
     chinese: bool  # written with Chinese numerals
-    num_end: int = 0  # where the figure (with multiplier) ends and the unit begins
-
-    @property
-    def text_span(self) -> tuple[int, int]:
-        return self.start, self.end
+    fig_start: int  # where the figure begins, after any qualifier written before it
+    num_end: int  # where the figure (with its multiplier) ends and the unit begins
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,330 @@
+"""Mentions to claims: each figure with its id, year, period, kind, measure and subject."""
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from . import resources
+from .mentions import mentions
+from .model import Block, Claim, Mention, Source
+from .segment import Token, tokens
+
+YEAR_RE = re.compile(r"((?:19|20)\d{2})年")
+CLAUSE_MARKS = "，；：,;:。！？"
+
+
+@functools.lru_cache(maxsize=None)
+def _cues() -> dict:
+    return resources.load("extract")
+
+
+@dataclass(frozen=True)
+class TimeRef:
+    """A time expression in a sentence: 截至2018年底, 今年上半年, 2018年以来."""
+
+    start: int
+    end: int
+    year: int | None
+    period: str
+    since: bool  # 2018年以来: it opens a period, it does not date a figure
+
+
+def extract(source: Source) -> list[Claim]:
+    """Every numeric claim of a report, in text order."""
+    found = mentions(source.clean)
+    text = source.clean.text
+    sections = _sections(source)
+    seen: Counter = Counter()
+    claims, previous = [], None
+    for m in found:
+        quote = text[m.sentence_start:m.sentence_end]
+        written = text[m.number.start:m.number.end]
+        seen[(quote, written)] += 1
+        claim = _claim(source, m, sections.get(m.block.start, (None, "")), previous, seen[(quote, written)])
+        claims.append(claim)
+        previous = (m, claim)
+    return split_respectively(claims)
+
+
+def claim_id(doc: str, quote: str, written: str, nth: int) -> str:
+    """A stable id from the document, the sentence and the figure as written (and which occurrence)."""
+    digest = hashlib.sha1(f"{quote}\x1f{written}\x1f{nth}".encode("utf-8")).hexdigest()[:8]
+    return f"{doc}-{digest}"
+
+
+def _claim(source: Source, m: Mention, section: tuple, previous, nth: int) -> Claim:
+    text, n = source.clean.text, m.number
+    quote = text[m.sentence_start:m.sentence_end]
+    written = text[n.start:n.end]
+    year, period = _year(source, m, section[0])
+    return Claim(
+        id=claim_id(source.doc.id, quote, written, nth),
+        doc=source.doc.id,
+        text=written,
+        quote=quote,
+        offset=source.clean.offsets[n.start],
+        line=source.line_of(n.start),
+        value=list(n.value) if isinstance(n.value, tuple) else n.value,
+        unit=n.unit,
+        approx=n.approx,
+        year=year,
+        period=period,
+        kind=_kind(source, m, year, section[1]),
+        measure=_measure(text, m, previous),
+        subject=_subject(text, m, previous),
+    )
+
+
+# ---------------------------------------------------------------- sections
+
+def _sections(source: Source) -> dict[int, tuple[int | None, str]]:
+    """For each block: the year and the plan/review sense of the latest heading that states them."""
+    c = _cues()
+    text, year, sense, out = source.clean.text, None, "", {}
+    for block in source.clean.blocks:
+        if block.kind == "heading":
+            h = text[block.start:block.end]
+            found = YEAR_RE.search(h)
+            if found:
+                year = int(found.group(1))
+            if any(w in h for w in c["plan_headings"]):
+                sense = "plan"
+            elif any(w in h for w in c["review_headings"]):
+                sense = "review"
+        out[block.start] = (year, sense)
+    return out
+
+
+# ---------------------------------------------------------------- year and period
+
+def time_refs(text: str, start: int, end: int, ref_year: int) -> list[TimeRef]:
+    """The time expressions in text[start:end], relative ones resolved against ref_year."""
+    c = _cues()
+    periods = "|".join(sorted(c["period_words"], key=len, reverse=True))
+    rel = "|".join(c["relative_years"])
+    undated = "|".join(sorted(c["undated_periods"], key=len, reverse=True))
+    pattern = re.compile(rf"((?:19|20)\d{{2}})年|({rel})|({undated})")
+    tail_re = re.compile(rf"(\d{{1,2}}(?:[-至到]\d{{1,2}})?月(?:底|末|份)?|{periods})?")
+    out = []
+    for m in pattern.finditer(text, start, end):
+        if m.group(3):
+            out.append(TimeRef(m.start(), m.end(), None, m.group(3), False))
+            continue
+        year = int(m.group(1)) if m.group(1) else ref_year + c["relative_years"][m.group(2)]
+        stop = tail_re.match(text, m.end(), end).end()
+        since = any(w in text[stop:stop + 6].split("，")[0] for w in c["since_words"] if w != "起") or \
+            text.startswith("起", stop, end)
+        out.append(TimeRef(m.start(), stop, year, f"{year}年" + text[m.end():stop], since))
+    return out
+
+
+def _year(source: Source, m: Mention, section_year: int | None) -> tuple[int | None, str]:
+    text, n = source.clean.text, m.number
+    refs = [r for r in time_refs(text, m.sentence_start, n.start, source.doc.year) if r.end <= n.start]
+    from_ref = None
+    for ref in reversed(refs):
+        if ref.since:
+            continue
+        if _closed_from_phrase(text, ref, n.start):
+            from_ref = from_ref or ref
+            continue
+        if _running_total(text, m, ref):
+            break
+        return ref.year, ref.period
+    if from_ref and _in_from_phrase(text, m):
+        return from_ref.year, from_ref.period
+    since = next((r for r in reversed(refs) if r.since), None)
+    if since or _running_total(text, m, None):
+        return source.doc.year, (f"{since.year}年以来" if since else "")
+    return section_year or source.doc.year, ""
+
+
+def _running_total(text: str, m: Mention, ref: TimeRef | None) -> bool:
+    """累计争取…1704.85亿元 after a year that dates another clause: a total to the document's date."""
+    c = _cues()
+    clause = text[_clause_start(text, m):m.number.start]
+    if not any(w in clause for w in c["cumulative_cues"]):
+        return False
+    if ref is None:
+        return True
+    dated_end = any(text.endswith(w, 0, ref.start) for w in c["until_words"])
+    return not dated_end and ref.start < _clause_start(text, m)
+
+
+def _closed_from_phrase(text: str, ref: TimeRef, pos: int) -> bool:
+    """由2014年…的329万减少到25.5万: the year of the "from" part does not date what follows 到."""
+    c = _cues()
+    opener = text[max(0, ref.start - 2):ref.start]
+    return any(w in opener for w in c["from_words"]) and any(w in text[ref.end:pos] for w in c["to_words"])
+
+
+def _in_from_phrase(text: str, m: Mention) -> bool:
+    c = _cues()
+    before = text[max(m.sentence_start, m.number.start - 3):m.number.start]
+    return any(w in before for w in c["from_words"])
+
+
+# ---------------------------------------------------------------- kind
+
+def _kind(source: Source, m: Mention, year: int | None, sense: str) -> str:
+    c = _cues()
+    text = source.clean.text
+    before = text[m.sentence_start:m.number.start]
+    clause = text[_clause_start(text, m):m.number.start]
+    if any(w in clause for w in c["actual_cues"]):
+        return "actual"
+    if any(w in before for w in c["target_cues"]):
+        return "target"
+    published = int(source.doc.published[:4])
+    if year is not None and year > published:
+        return "target"
+    return "target" if sense == "plan" else "actual"
+
+
+def _clause_start(text: str, m: Mention) -> int:
+    return max([m.sentence_start] + [text.rfind(p, m.sentence_start, m.number.start) + 1 for p in CLAUSE_MARKS])
+
+
+# ---------------------------------------------------------------- measure
+
+def _measure(text: str, m: Mention, previous) -> str:
+    c, n = _cues(), m.number
+    if n.unit == "百分点":
+        return "change"
+    seg_start = _segment_start(text, m, previous)
+    seg = text[seg_start:n.start]
+    if any(seg.endswith(w) for w in c["to_words"]) or _in_from_phrase(text, m):
+        return "level"
+    cue = _nearest_cue(seg)
+    if cue:
+        return cue
+    if _coordinated(text, m, previous):
+        return previous[1].measure
+    words = [t for t in tokens(seg) if not t.pos.startswith("x")]
+    if not words:
+        after = text[n.end:_clause_end(text, m)]
+        return "change" if any(w in after for w in c["change_cues"]) else "level"
+    return "change" if words[-1].pos == "v" else "level"
+
+
+def _nearest_cue(seg: str) -> str:
+    c = _cues()
+    best = (-1, 0, "")
+    for kind, words in (("change", c["change_cues"]), ("level", c["level_cues"])):
+        for w in words:
+            at = seg.rfind(w)
+            if at >= 0:
+                best = max(best, (at + len(w), len(w), kind))
+    return best[2]
+
+
+def _segment_start(text: str, m: Mention, previous) -> int:
+    start = _clause_start(text, m)
+    if previous and previous[0].sentence_start == m.sentence_start and previous[0].number.end > start:
+        start = previous[0].number.end
+    return start
+
+
+def _clause_end(text: str, m: Mention) -> int:
+    ends = [text.find(p, m.number.end, m.sentence_end) for p in CLAUSE_MARKS]
+    return min([e for e in ends if e >= 0] + [m.sentence_end])
+
+
+def _coordinated(text: str, m: Mention, previous) -> bool:
+    if not previous or previous[0].sentence_start != m.sentence_start:
+        return False
+    between = text[previous[0].number.end:m.number.start]
+    return between in resources.load("mentions")["coordinators"]
+
+
+# ---------------------------------------------------------------- subject
+
+def _subject(text: str, m: Mention, previous) -> str:
+    """A short phrase naming what is measured, from the words around the figure."""
+    c = _cues()
+    seg = text[_segment_start(text, m, previous):m.number.start]
+    for w in c["from_words"]:
+        at = seg.rfind(w)
+        if at > 0:
+            seg = seg[:at]
+            break
+    before = _phrase(tokens(seg), from_right=True)
+    if _has_noun(before):
+        return _join(before)
+    after_end = min([_clause_end(text, m)] + [i for i in range(m.number.end, _clause_end(text, m))
+                                              if text[i].isdigit()])
+    after = _phrase(tokens(text[m.number.end:after_end]), from_right=False)
+    if _has_noun(after):
+        return _join(after)
+    same_sentence = previous and previous[0].sentence_start == m.sentence_start
+    if _coordinated(text, m, previous) or (same_sentence and (_in_to_phrase(seg) or not before + after)):
+        return previous[1].subject
+    return _join(before or after)
+
+
+def _in_to_phrase(seg: str) -> bool:
+    return any(w in seg for w in _cues()["to_words"])
+
+
+def split_respectively(claims: list[Claim]) -> list[Claim]:
+    """医疗床位、卫生技术人员和卫生机构…16.53万张、19.96万人和4.02万个: one listed subject per figure."""
+    out, i = list(claims), 0
+    while i < len(out):
+        j = i
+        while j + 1 < len(out) and out[j + 1].quote == out[i].quote and out[j + 1].subject == out[i].subject:
+            j += 1
+        parts = _list_items(out[i].subject)
+        size = j - i + 1
+        if len(parts) > 1 and size % len(parts) == 0:
+            for k in range(i, j + 1):
+                out[k] = replace(out[k], subject=parts[(k - i) % len(parts)])
+        i = j + 1
+    return out
+
+
+def _list_items(phrase: str) -> list[str]:
+    """The items of an enumeration, split at 、 and at conjunctions (和, 及), not inside words (普及率)."""
+    items, cur = [], ""
+    for t in tokens(phrase):
+        if t.word == "、" or t.pos == "c":
+            items.append(cur)
+            cur = ""
+        else:
+            cur += t.word
+    return [i for i in items + [cur] if i]
+
+
+def _phrase(toks: tuple[Token, ...], from_right: bool) -> list[Token]:
+    c = _cues()
+    drop_pos, drop_words = set(c["subject_drop_pos"]), set(c["subject_drop_words"])
+    keep = [t for t in toks if (t.pos != "x" or t.word == "、") and t.word not in "“”‘’《》（）()"]
+    if from_right:
+        cues = set(c["change_cues"]) | set(c["level_cues"]) | {"同比"}
+        while keep and (keep[-1].pos in drop_pos or keep[-1].word in drop_words
+                        or (keep[-1].word in cues and keep[-1].pos[:1] in "vpdc")):
+            keep.pop()
+    else:
+        cut = next((i for i, t in enumerate(keep) if t.pos == "c"), len(keep))
+        keep = [t for t in keep[:cut] if t.pos not in ("d", "t", "ul", "uj")]
+    while keep and (keep[0].pos in drop_pos or keep[0].word in drop_words or keep[0].word == "、"):
+        keep.pop(0)
+    if not from_right:
+        # the noun phrase after the figure ends at its verb: 贫困人口脱贫
+        for i, t in enumerate(keep):
+            if t.pos.startswith("v") and _has_noun(keep[:i]):
+                keep = keep[:i + 1]
+                break
+    return keep
+
+
+def _has_noun(toks: list[Token]) -> bool:
+    return any(t.pos.startswith(("n", "vn", "j", "l")) for t in toks)
+
+
+def _join(toks: list[Token]) -> str:
+    words = "".join(t.word for t in toks)
+    limit = _cues()["subject_max_chars"]
+    return words[-limit:] if len(words) > limit else words

@@ -1,0 +1,200 @@
+"""Read one number expression at a position: 2.16万人, 约 800 个, 3-5 个, 千亿元, 十五连涨, 68%."""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from . import resources
+from .model import Number, Value
+
+ARABIC = re.compile(r"\d+(?:\.\d+)?")
+
+
+@dataclass(frozen=True)
+class Tables:
+    digits: dict
+    powers: dict
+    sections: dict
+    multipliers: dict
+    range_marks: tuple
+    over_infix: tuple
+    percent_prefix: str
+    units: tuple  # longest first
+    unit_kind: dict
+    canonical: dict
+    before: tuple  # (word, approx), longest first
+    after: tuple
+
+    @property
+    def numeral_chars(self) -> str:
+        return "".join([*self.digits, *self.powers, *self.sections])
+
+
+@functools.lru_cache(maxsize=None)
+def tables() -> Tables:
+    """The reader's tables, from heshu/data/numbers.yaml."""
+    d = resources.load("numbers")
+    unit_kind = {u: kind for kind, words in d["units"].items() for u in words}
+    quals = d["qualifiers"]
+
+    def ordered(side: str) -> tuple:
+        pairs = [(w, a) for a, words in quals[side].items() for w in words]
+        return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[0])))
+
+    return Tables(d["chinese_digits"], d["chinese_powers"], d["chinese_sections"], d["multipliers"],
+                  tuple(d["range_marks"]), tuple(d["over_infix"]), d["percent_prefix"],
+                  tuple(resources.longest_first(list(unit_kind))), unit_kind, d["unit_canonical"],
+                  ordered("before"), ordered("after"))
+
+
+def read_number(text: str, pos: int) -> Number | None:
+    """The number expression that starts at text[pos], or None if none starts there.
+
+    Reads a figure (Arabic or Chinese, with 万/亿 multipliers), an optional
+    second figure of a range, the unit, and qualifiers on either side.
+    """
+    t = tables()
+    percent = text.startswith(t.percent_prefix, pos)
+    first = _figure(text, pos + len(t.percent_prefix) if percent else pos)
+    if first is None:
+        return None
+    value, end, chinese, over = first
+    unit, after_unit = ("%", end) if percent else _unit(text, end)
+    second = _range_end(text, after_unit if unit else end, unit, chinese)
+    if second:
+        value = (value, second[0])
+        unit, after_unit, over = second[1], second[2], over or second[3]
+        end = second[4]
+    approx, stop = _after_qualifier(text, after_unit if unit else end)
+    if over and approx == "exact":
+        approx = "over"
+    before_approx, start = _before_qualifier(text, pos)
+    if approx == "exact":
+        approx = before_approx
+    return Number(start, stop, value, t.canonical.get(unit, unit), approx, chinese, pos, end)
+
+
+def unit_kind(unit: str) -> str:
+    """The kind of a unit (percent, money, classifier, time ...), '' for none."""
+    t = tables()
+    return t.unit_kind.get(unit) or t.unit_kind.get(next((k for k, v in t.canonical.items() if v == unit), ""), "")
+
+
+# ---------------------------------------------------------------- figures
+
+def _figure(text: str, pos: int) -> tuple[Value, int, bool, bool] | None:
+    """(value, end, chinese, over) for a figure with its multipliers at pos."""
+    t = tables()
+    m = ARABIC.match(text, pos)
+    if m:
+        base, end, chinese = Decimal(m.group()), m.end(), False
+    else:
+        run = _chinese_run(text, pos)
+        if not run:
+            return None
+        base = _chinese_value(run)
+        if base is None:
+            return None
+        end, chinese = pos + len(run), True
+    over = False
+    if end < len(text) and text[end] in t.over_infix and _multiplier_at(text, end + 1):
+        over, end = True, end + 1
+    factor = Decimal(1)
+    while end < len(text) and _multiplier_at(text, end) and not (chinese and text[end] in t.powers):
+        factor *= t.multipliers[text[end]]
+        end += 1
+    if end < len(text) and text[end] in t.over_infix and _unit_at(text, end + 1):
+        over, end = True, end + 1
+    return _plain(base * factor), end, chinese, over
+
+
+def _multiplier_at(text: str, i: int) -> bool:
+    return i < len(text) and text[i] in tables().multipliers and not _unit_at(text, i)
+
+
+def _chinese_run(text: str, pos: int) -> str:
+    chars = tables().numeral_chars
+    end = pos
+    while end < len(text) and text[end] in chars:
+        end += 1
+    run = text[pos:end]
+    # a section word at the end is a multiplier, read by the caller (千亿 = 千 × 亿)
+    while run and run[-1] in tables().sections and len(run) > 1 and _chinese_value(run) is None:
+        run = run[:-1]
+    return run
+
+
+def _chinese_value(run: str) -> Decimal | None:
+    """The value of a Chinese numeral, or None if it is not a well-formed one (十三五)."""
+    t = tables()
+    if len(run) > 1 and all(c in t.digits for c in run):  # 二〇一九, digit by digit
+        return Decimal("".join(str(t.digits[c]) for c in run)) if "两" not in run else None
+    total, section, digit, last_power = 0, 0, None, 10 ** 9
+    for c in run:
+        if c in t.digits:
+            if digit is not None and not (digit == 0 or t.digits[c] == 0):
+                return None
+            digit = t.digits[c] if t.digits[c] else (digit if digit is not None else 0)
+        elif c in t.powers:
+            p = t.powers[c]
+            if p >= last_power:
+                return None
+            section += (digit if digit is not None else 1) * p
+            digit, last_power = None, p
+        else:  # 万 or 亿
+            unit = t.sections[c]
+            if section == 0 and digit is None and total == 0:
+                return None
+            total = (total + section + (digit or 0)) * unit
+            section, digit, last_power = 0, None, 10 ** 9
+    return Decimal(total + section + (digit or 0))
+
+
+def _plain(v: Decimal) -> int | float:
+    v = v.normalize()
+    return int(v) if v == v.to_integral_value() else float(v)
+
+
+# ---------------------------------------------------------------- units, ranges, qualifiers
+
+def _unit_at(text: str, i: int) -> str:
+    return next((u for u in tables().units if text.startswith(u, i)), "")
+
+
+def _unit(text: str, i: int) -> tuple[str, int]:
+    u = _unit_at(text, i)
+    return u, i + len(u)
+
+
+def _range_end(text: str, i: int, unit: str, chinese: bool):
+    """The second figure of a range (3-5个, 10%-15%, 三至五年), or None."""
+    t = tables()
+    if i >= len(text) or text[i] not in t.range_marks:
+        return None
+    j = i + 1
+    if chinese != (ARABIC.match(text, j) is None):
+        return None
+    second = _figure(text, j)
+    if second is None:
+        return None
+    value, end, _, over = second
+    unit2, after = _unit(text, end)
+    if unit and unit2 and unit2 != unit:
+        return None
+    return value, unit2 or unit, after if unit2 else end, over, end
+
+
+def _after_qualifier(text: str, i: int) -> tuple[str, int]:
+    for word, approx in tables().after:
+        if text.startswith(word, i):
+            return approx, i + len(word)
+    return "exact", i
+
+
+def _before_qualifier(text: str, pos: int) -> tuple[str, int]:
+    for word, approx in tables().before:
+        if text.endswith(word, 0, pos):
+            return approx, pos - len(word)
+    return "exact", pos
