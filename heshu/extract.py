@@ -9,7 +9,8 @@ from dataclasses import dataclass, replace
 
 from . import resources
 from .mentions import mentions
-from .model import Block, Claim, Mention, Source
+from .model import Claim, Mention, Source
+from .numbers import unit_kind
 from .segment import Token, tokens
 
 YEAR_RE = re.compile(r"((?:19|20)\d{2})年")
@@ -115,8 +116,8 @@ def time_refs(text: str, start: int, end: int, ref_year: int) -> list[TimeRef]:
             continue
         year = int(m.group(1)) if m.group(1) else ref_year + c["relative_years"][m.group(2)]
         stop = tail_re.match(text, m.end(), end).end()
-        since = any(w in text[stop:stop + 6].split("，")[0] for w in c["since_words"] if w != "起") or \
-            text.startswith("起", stop, end)
+        rest = re.split(f"[{CLAUSE_MARKS}]", text[stop:end], maxsplit=1)[0]
+        since = any(rest.endswith(w) for w in c["since_words"])
         out.append(TimeRef(m.start(), stop, year, f"{year}年" + text[m.end():stop], since))
     return out
 
@@ -129,6 +130,8 @@ def _year(source: Source, m: Mention, section_year: int | None) -> tuple[int | N
         if ref.since:
             continue
         if _closed_from_phrase(text, ref, n.start):
+            if _in_from_phrase(text, m):  # 由2014年的329万…，贫困村由7993个: parallel "from" parts
+                return ref.year, ref.period
             from_ref = from_ref or ref
             continue
         if _running_total(text, m, ref):
@@ -146,7 +149,7 @@ def _running_total(text: str, m: Mention, ref: TimeRef | None) -> bool:
     """累计争取…1704.85亿元 after a year that dates another clause: a total to the document's date."""
     c = _cues()
     clause = text[_clause_start(text, m):m.number.start]
-    if not any(w in clause for w in c["cumulative_cues"]):
+    if not any(w in clause for w in c["running_total_cues"]):
         return False
     if ref is None:
         return True
@@ -194,20 +197,32 @@ def _measure(text: str, m: Mention, previous) -> str:
     c, n = _cues(), m.number
     if n.unit == "百分点":
         return "change"
-    seg_start = _segment_start(text, m, previous)
-    seg = text[seg_start:n.start]
+    if unit_kind(n.unit) == "time" or text.startswith("的", n.end):
+        return "level"  # a duration, or a figure that describes a noun (超千亿元的产业)
+    seg = text[_segment_start(text, m, previous):n.start]
     if any(seg.endswith(w) for w in c["to_words"]) or _in_from_phrase(text, m):
         return "level"
+    if n.unit == "%" and any(w in seg for w in c["share_cues"]):
+        return "level"  # 占…的31.1%: a share
+    if any(t.word in c["cumulative_cues"] for t in tokens(seg)):
+        return "level"  # 累计建成, 共解决: a running total is a level
     cue = _nearest_cue(seg)
     if cue:
         return cue
-    if _coordinated(text, m, previous):
+    if _coordinated(text, m, previous) or (previous and _continues_list(text, m, previous, seg)):
         return previous[1].measure
     words = [t for t in tokens(seg) if not t.pos.startswith("x")]
     if not words:
         after = text[n.end:_clause_end(text, m)]
         return "change" if any(w in after for w in c["change_cues"]) else "level"
     return "change" if words[-1].pos == "v" else "level"
+
+
+def _continues_list(text: str, m: Mention, previous, seg: str) -> bool:
+    """新建实验室20家、工程技术研究中心19家: the next item of a list shares its verb."""
+    between = text[previous[0].number.end:m.number.start]
+    same = previous[0].sentence_start == m.sentence_start
+    return same and (between == "" or between[:1] in resources.load("mentions")["coordinators"])
 
 
 def _nearest_cue(seg: str) -> str:

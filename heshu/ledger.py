@@ -115,7 +115,8 @@ def _compose(text: str, shown: str):
     try:
         return yaml.compose(text, Loader=resources.Loader)
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
+        at_end = e.problem_mark is not None and e.problem_mark.index >= len(text) - 1
+        mark = e.context_mark if (at_end and e.context_mark) else (e.problem_mark or e.context_mark)
         line = mark.line + 1 if mark else 0
         what = " ".join(str(x) for x in (e.context, e.problem) if x)
         raise HeshuError([Problem(Location(shown, line), f"not valid YAML: {what}",

@@ -57,13 +57,16 @@ def read_number(text: str, pos: int) -> Number | None:
     """
     t = tables()
     percent = text.startswith(t.percent_prefix, pos)
-    first = _figure(text, pos + len(t.percent_prefix) if percent else pos)
+    fig_start = pos + len(t.percent_prefix) if percent else pos
+    first = _figure(text, fig_start)
     if first is None:
         return None
-    value, end, chinese, over = first
+    value, end, chinese, over, factor = first
     unit, after_unit = ("%", end) if percent else _unit(text, end)
     second = _range_end(text, after_unit if unit else end, unit, chinese)
     if second:
+        if factor == 1 and not unit:  # 2~3亿元: the multiplier of the second figure applies to both
+            value = _plain(Decimal(str(value)) * second[5])
         value = (value, second[0])
         unit, after_unit, over = second[1], second[2], over or second[3]
         end = second[4]
@@ -73,7 +76,7 @@ def read_number(text: str, pos: int) -> Number | None:
     before_approx, start = _before_qualifier(text, pos)
     if approx == "exact":
         approx = before_approx
-    return Number(start, stop, value, t.canonical.get(unit, unit), approx, chinese, pos, end)
+    return Number(start, stop, value, t.canonical.get(unit, unit), approx, chinese, fig_start, end)
 
 
 def unit_kind(unit: str) -> str:
@@ -84,8 +87,8 @@ def unit_kind(unit: str) -> str:
 
 # ---------------------------------------------------------------- figures
 
-def _figure(text: str, pos: int) -> tuple[Value, int, bool, bool] | None:
-    """(value, end, chinese, over) for a figure with its multipliers at pos."""
+def _figure(text: str, pos: int) -> tuple[Value, int, bool, bool, Decimal] | None:
+    """(value, end, chinese, over, multiplier) for a figure with its multipliers at pos."""
     t = tables()
     m = ARABIC.match(text, pos)
     if m:
@@ -107,7 +110,7 @@ def _figure(text: str, pos: int) -> tuple[Value, int, bool, bool] | None:
         end += 1
     if end < len(text) and text[end] in t.over_infix and _unit_at(text, end + 1):
         over, end = True, end + 1
-    return _plain(base * factor), end, chinese, over
+    return _plain(base * factor), end, chinese, over, factor
 
 
 def _multiplier_at(text: str, i: int) -> bool:
@@ -179,11 +182,11 @@ def _range_end(text: str, i: int, unit: str, chinese: bool):
     second = _figure(text, j)
     if second is None:
         return None
-    value, end, _, over = second
+    value, end, _, over, factor = second
     unit2, after = _unit(text, end)
     if unit and unit2 and unit2 != unit:
         return None
-    return value, unit2 or unit, after if unit2 else end, over, end
+    return value, unit2 or unit, after if unit2 else end, over, end, factor
 
 
 def _after_qualifier(text: str, i: int) -> tuple[str, int]:

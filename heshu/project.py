@@ -7,7 +7,7 @@ from typing import Callable
 
 from . import ledger as ledger_mod
 from .documents import load_manifest, load_source
-from .errors import HeshuError, Problem
+from .errors import HeshuError, Location, Problem
 from .extract import extract
 from .model import Claim, Document, Source
 
@@ -82,5 +82,8 @@ def run_check(project: Project, log: Log = lambda s: None) -> list[Problem]:
         ledger = ledger_mod.load(project.ledger)
     except HeshuError as e:
         return corpus.problems + e.problems
+    if not ledger.entries:
+        return corpus.problems + [Problem(Location(ledger.path), "the ledger has no claims",
+                                          "run `python build.py extract` to fill it")]
     known = {d.id for d in corpus.docs}
     return corpus.problems + ledger_mod.validate(ledger, corpus.sources, known)
