@@ -76,7 +76,16 @@ def load(path: Path, shown: str = "claims.yaml") -> Ledger:
     """The ledger at path (empty if the file does not exist); HeshuError on a file that cannot be read."""
     if not path.exists():
         return Ledger(shown, [])
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise HeshuError([Problem(Location(shown), f"the file is not UTF-8 text ({e.reason})",
+                                  "re-save it as UTF-8")]) from None
+    return load_text(text, shown)
+
+
+def load_text(text: str, shown: str = "claims.yaml") -> Ledger:
+    """The ledger written in text; HeshuError with every problem that keeps it from being read."""
     problems: list[Problem] = []
     node = _compose(text, shown)
     if node is None:
