@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Heshu's command line: extract | check. A thin layer over heshu.project."""
+"""Heshu's command line: extract | link | check. A thin layer over heshu.project."""
 from __future__ import annotations
 
 import argparse
@@ -7,8 +7,9 @@ import sys
 import time
 from pathlib import Path
 
+from heshu import report
 from heshu.errors import HeshuError
-from heshu.project import Project, run_check, run_extract
+from heshu.project import Project, run_check, run_extract, run_link
 
 
 def log(message: str) -> None:
@@ -32,12 +33,32 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return report_problems(result.problems)
 
 
+def cmd_link(args: argparse.Namespace) -> int:
+    """Propose series and arithmetic checks in claims.yaml, then show series, checks and targets."""
+    result = run_link(Project(args.root), log)
+    for name, r in (("series", result.series), ("checks", result.checks)):
+        for item in r.removed:
+            log(f"{name}: {item} is no longer proposed and nobody edited it; removed")
+    if args.tables:
+        for table in (report.series_table, report.checks_table, report.targets_table):
+            print("\n".join(table(result.links)) + "\n")
+    links = result.links
+    failing = sum(r.status == "fails" for r in links.results)
+    state = "claims.yaml written" if result.written else "claims.yaml unchanged"
+    print(f"link: {len(links.series)} series, {len(links.results)} checks ({failing} failing), "
+          f"{len(links.targets)} targets; {state}")
+    return report_problems(result.problems)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    """Validate the manifest and claims.yaml; exit 1 if anything is wrong."""
-    problems = run_check(Project(args.root), log)
-    if not problems:
+    """Validate the manifest and claims.yaml (exit 1 if anything is wrong); list failing checks and targets."""
+    result = run_check(Project(args.root), log)
+    if result.links is not None:
+        for line in report.findings(result.links):
+            print(line)
+    if not result.problems:
         print("check: no problems")
-    return report_problems(problems)
+    return report_problems(result.problems)
 
 
 def report_problems(problems) -> int:
@@ -48,23 +69,30 @@ def report_problems(problems) -> int:
     return 1 if problems else 0
 
 
+def cmd_all(args: argparse.Namespace) -> int:
+    """extract, link and check."""
+    args.tables = False
+    return cmd_extract(args) or cmd_link(args) or cmd_check(args)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="build.py", description="Heshu (核数): fact-check the numbers in reports.")
     p.add_argument("--root", type=Path, default=Path(__file__).resolve().parent,
                    help="project folder holding seeds/ and claims.yaml (default: this folder)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    for name, func in (("extract", cmd_extract), ("check", cmd_check)):
+    for name, func in (("extract", cmd_extract), ("link", cmd_link), ("check", cmd_check)):
         s = sub.add_parser(name, help=func.__doc__, description=func.__doc__)
         s.set_defaults(func=func)
+        if name == "link":
+            s.add_argument("--tables", action="store_true", help="print the series, checks and targets as tables")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if args.command is None:
-        args.func = lambda a: cmd_extract(a) or cmd_check(a)
+    func = getattr(args, "func", cmd_all)
     try:
-        return args.func(args)
+        return func(args)
     except HeshuError as e:
         return report_problems(e.problems)
     except KeyboardInterrupt:

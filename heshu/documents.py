@@ -190,12 +190,14 @@ def _group(lines: list[Piece]) -> list[tuple[str, int, Piece]]:
     blocks: list[tuple[str, int, Piece]] = []
     open_para: Piece | None = None
     blank_before = True
-    for line in lines:
+    for i, line in enumerate(lines):
         t = _text(line)
         if not t.strip():
             blank_before = True
             continue
         heading = _heading(line, rules, blank_before or t[:1] == " ")
+        if not heading and _stands_alone(lines, i, open_para, blank_before, rules):
+            heading = (2, _strip(_unbold(line)))
         if heading:
             blocks.append(("heading", heading[0], heading[1]))
             open_para = None
@@ -206,6 +208,15 @@ def _group(lines: list[Piece]) -> list[tuple[str, int, Piece]]:
             blocks.append(("paragraph", 0, open_para))
         blank_before = False
     return [(k, lvl, _squeeze(p)) for k, lvl, p in blocks if _text(p).strip()]
+
+
+def _stands_alone(lines: list[Piece], i: int, para: Piece | None, blank_before: bool, rules: dict) -> bool:
+    """A short line with no punctuation between blank lines, after a finished sentence, is a title."""
+    t = _text(lines[i]).strip()
+    blank_after = i + 1 >= len(lines) or not _text(lines[i + 1]).strip()
+    finished = para is None or _text(para).rstrip()[-1:] in rules["sentence_end"] + rules["closing_quotes"]
+    bare = not any(ch in t for ch in rules["sentence_end"] + "，,、：:")
+    return blank_before and blank_after and finished and bare and len(t) <= rules["title_max_len"]
 
 
 def _heading(line: Piece, rules: dict, blank_before: bool) -> tuple[int, Piece] | None:

@@ -211,8 +211,9 @@ def _measure(text: str, m: Mention, previous) -> str:
         return cue
     if _coordinated(text, m, previous) or (previous and _continues_list(text, m, previous, seg)):
         return previous[1].measure
-    words = [t for t in tokens(seg) if not t.pos.startswith("x")]
-    if not words:
+    drop = set(c["subject_drop_words"])
+    words = [t for t in tokens(seg) if not t.pos.startswith(("x", "m", "t", "eng")) and t.word not in drop]
+    if not words:  # 23.9万贫困人口脱贫, 最后17个贫困县全部进入脱贫摘帽程序: the verb comes after
         after = text[n.end:_clause_end(text, m)]
         return "change" if any(w in after for w in c["change_cues"]) else "level"
     return "change" if words[-1].pos == "v" else "level"
@@ -267,17 +268,35 @@ def _subject(text: str, m: Mention, previous) -> str:
             seg = seg[:at]
             break
     before = _phrase(tokens(seg), from_right=True)
-    if _has_noun(before):
-        return _join(before)
+    if _join(before) in c["measure_words"]:
+        return _noun_before(text[m.sentence_start:m.number.start], _join(before)) + _join(before)
     after_end = min([_clause_end(text, m)] + [i for i in range(m.number.end, _clause_end(text, m))
                                               if text[i].isdigit()])
-    after = _phrase(tokens(text[m.number.end:after_end]), from_right=False)
-    if _has_noun(after):
-        return _join(after)
+    following = text[m.number.end:after_end].split("、")[0]
+    after = _phrase(tokens(following), from_right=False) if following else []
+    counted = unit_kind(m.number.unit) == "classifier"
+    for phrase in ((after, before) if counted else (before, after)):  # 3个国家级基地: the thing counted follows
+        if _has_noun(phrase):
+            return _join(phrase)
     same_sentence = previous and previous[0].sentence_start == m.sentence_start
     if _coordinated(text, m, previous) or (same_sentence and (_in_to_phrase(seg) or not before + after)):
         return previous[1].subject
     return _join(before or after)
+
+
+def _noun_before(text: str, measure_word: str) -> str:
+    """The longest run of nouns in text before the measure word (全省高新技术企业 → 高新技术企业)."""
+    drop = set(_cues()["subject_drop_words"])
+    runs, cur = [], []
+    for t in tokens(text[:text.rfind(measure_word)]):
+        if t.pos.startswith(("n", "j")) and t.word not in drop and t.word != measure_word:
+            cur.append(t.word)
+        else:
+            runs.append(cur)
+            cur = []
+    runs.append(cur)
+    best = max(runs, key=lambda r: (len(r), len("".join(r))))
+    return "".join(best)
 
 
 def _in_to_phrase(seg: str) -> bool:

@@ -101,3 +101,28 @@ class Claim:
     kind: str  # actual | target
     measure: str  # level | change
     subject: str
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A claim as the ledger now states it (people's corrections applied), for linking."""
+
+    id: str
+    doc: str
+    text: str
+    value: float | tuple  # (low, high) for a range
+    unit: str
+    approx: str
+    year: int | None
+    period: str
+    kind: str
+    measure: str
+    subject: str
+    quote: str
+    offset: int
+    published: str  # the document's publication date, to order what was said when
+
+    @property
+    def point(self) -> float | None:
+        """The value as one number, None for a range."""
+        return None if isinstance(self.value, tuple) else float(self.value)

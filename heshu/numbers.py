@@ -201,3 +201,17 @@ def _before_qualifier(text: str, pos: int) -> tuple[str, int]:
         if text.endswith(word, 0, pos):
             return approx, pos - len(word)
     return "exact", pos
+
+
+def format_value(value: Value, unit: str = "") -> str:
+    """A value written the way the reports write it: 239000 人 → 23.9万人, (3, 5) 个 → 3-5个."""
+    if isinstance(value, (tuple, list)):
+        return f"{_short(value[0])}-{_short(value[1])}{unit}"
+    return f"{_short(value)}{unit}"
+
+
+def _short(v: float) -> str:
+    for size, word in ((10 ** 12, "万亿"), (10 ** 8, "亿"), (10 ** 4, "万")):
+        if abs(v) >= size:
+            return f"{_plain(Decimal(str(v)) / size)}{word}"
+    return str(_plain(Decimal(str(v))))

@@ -6,6 +6,7 @@ from hypothesis import given, settings, strategies as st
 
 import build
 from heshu import ledger
+from heshu.merge import merge_claims
 from heshu.project import Project, load_corpus
 from heshu.extract import extract
 from conftest import ROOT
@@ -22,7 +23,7 @@ def claims_of(root: Path) -> dict:
 
 def edit(root: Path, claim_id: str, **fields) -> None:
     led = ledger.load(root / "claims.yaml")
-    for e in led.entries:
+    for e in led.claims:
         if e.id == claim_id:
             e.fields.update(fields)
     ledger.save(led, root / "claims.yaml")
@@ -76,10 +77,10 @@ def test_untouched_claims_take_extractor_improvements_edited_ones_do_not(project
     run(project, "extract")
     a, b = find(project, "329万"), find(project, "918个")
     led = ledger.load(project / "claims.yaml")
-    for e in led.entries:
+    for e in led.claims:
         if e.id in (a, b):  # as an older extractor would have written them
             e.fields["subject"] = "旧主语"
-            e.fields["auto"] = ledger.fingerprint(e.fields)
+            e.fields["auto"] = ledger.fingerprint(e.fields, ledger.CLAIM_MACHINE)
         if e.id == b:  # and a person then corrected b's year
             e.fields["year"] = 2017
     ledger.save(led, project / "claims.yaml")
@@ -93,8 +94,8 @@ def test_hand_added_and_rejected_claims_stay(project):
     run(project, "extract")
     led = ledger.load(project / "claims.yaml")
     rejected = find(project, "两头")
-    quote = next(e.fields["quote"] for e in led.entries if e.fields["text"] == "329万")
-    led.entries.append(ledger.Entry({"id": "sx2019-by-hand", "doc": "sx2019", "text": "329万", "value": 3290000,
+    quote = next(e.fields["quote"] for e in led.claims if e.fields["text"] == "329万")
+    led.claims.append(ledger.Entry({"id": "sx2019-by-hand", "doc": "sx2019", "text": "329万", "value": 3290000,
                                      "quote": quote, "note": "added by hand"}))
     ledger.save(led, project / "claims.yaml")
     edit(project, rejected, rejected=True)
@@ -105,7 +106,9 @@ def test_hand_added_and_rejected_claims_stay(project):
     assert sum(c["text"] == "两头" for c in claims.values()) == 1
 
 
-SOURCES = load_corpus(Project(ROOT)).sources
+CORPUS = load_corpus(Project(ROOT))
+SOURCES = CORPUS.sources
+DOCS = [d.id for d in CORPUS.docs]
 FRESH = [c for s in SOURCES.values() for c in extract(s)]
 EDITABLE = ("verdict", "note", "subject", "year", "unit", "kind", "value", "period")
 VALUES = {"verdict": st.sampled_from(["accurate", "misleading"]), "note": st.text(max_size=30),
@@ -119,15 +122,15 @@ edits = st.lists(st.tuples(st.integers(0, len(FRESH) - 1), st.sampled_from(EDITA
 @settings(max_examples=40, deadline=None)
 @given(rounds=st.lists(edits, min_size=1, max_size=3))
 def test_no_edit_is_ever_lost(rounds):
-    led, _ = ledger.merge(ledger.Ledger("claims.yaml", []), FRESH, set(SOURCES))
+    led, _ = merge_claims(ledger.Ledger("claims.yaml", []), FRESH, set(SOURCES), DOCS)
     expected = {}
     for round_edits in rounds:
         for index, key, value in round_edits:
-            entry = led.entries[index]
+            entry = led.claims[index]
             entry.fields[key] = value
             expected[(entry.id, key)] = value
         led = ledger.load_text(ledger.dumps(led))  # through the file format, as a person's editor would
-        led, _ = ledger.merge(led, FRESH, set(SOURCES))
-        fields = {e.id: e.fields for e in led.entries}
+        led, _ = merge_claims(led, FRESH, set(SOURCES), DOCS)
+        fields = {e.id: e.fields for e in led.claims}
         for (cid, key), value in expected.items():
             assert fields[cid][key] == value

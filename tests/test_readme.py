@@ -1,11 +1,21 @@
-"""The README stays true: its commands and the ledger's fields are all documented."""
+"""The README stays true: its commands, the ledger's fields, and the link tables of the seed reports."""
 import re
 
 import build
-from heshu import ledger
+from heshu import ledger, report
+from heshu.links import evaluate
+from heshu.project import Project, load_corpus
 from conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def link_tables() -> str:
+    """The section of the README between the link-tables markers, as the ledger gives it now."""
+    links = evaluate(ledger.load(ROOT / "claims.yaml"), load_corpus(Project(ROOT)).docs)
+    return "\n".join(["", "Series:", "", *report.series_table(links), "", "Checks:", "", *report.checks_table(links),
+                      "", "<details><summary>Targets</summary>", "", *report.targets_table(links), "",
+                      "</details>", ""])
 
 
 def test_readme_starts_with_the_two_commands():
@@ -21,5 +31,18 @@ def test_every_command_is_documented():
 
 
 def test_every_ledger_field_is_documented():
-    for name in ledger.ORDER:
-        assert f"| `{name}` |" in README
+    for name in (*ledger.CLAIM_ORDER, *ledger.SERIES_ORDER, *ledger.CHECK_ORDER):
+        assert f"`{name}`" in README
+
+
+def test_the_link_tables_are_current():
+    section = README.split("<!-- link-tables")[1].split("-->", 1)[1].split("<!-- end link-tables -->")[0]
+    assert section == link_tables()
+
+
+if __name__ == "__main__":  # python tests/test_readme.py: rewrite the README's link tables
+    head, rest = README.split("<!-- link-tables", 1)
+    marker, rest = rest.split("-->", 1)
+    tail = rest.split("<!-- end link-tables -->", 1)[1]
+    (ROOT / "README.md").write_text(f"{head}<!-- link-tables{marker}-->{link_tables()}<!-- end link-tables -->{tail}",
+                                    encoding="utf-8")
