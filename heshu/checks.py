@@ -143,15 +143,22 @@ def _growth(s: dict, members: list[Fact], facts: dict[str, Fact]) -> list[dict]:
         points = {f.year: f for f in sorted(members, key=time_order, reverse=True)
                   if f.measure == measure and f.kind == "actual" and f.year is not None and f.unit != "百分点"}
         for now in points.values():
-            before = points.get(now.year - 1)
+            before = _from_beside(now, members) or points.get(now.year - 1)
             rate = _rate_beside(now, facts) if before else None
             if rate is None:
                 continue
             expr = _growth_expr(rate, now)
             if expr:
-                out.append(_check("growth", f"{s['title']}: {now.year - 1}→{now.year}年的增幅", expr,
+                out.append(_check("growth", f"{s['title']}: {before.year}→{now.year}年的增幅", expr,
                                   {"before": before.id, "now": now.id, "rate": rate.id}, _data()["tolerance_growth"]))
     return out
+
+
+def _from_beside(now: Fact, members: list[Fact]) -> Fact | None:
+    """由720家增长到1630家: the figure the same sentence starts from, if it names an earlier year."""
+    earlier = [f for f in members if f.quote == now.quote and f.doc == now.doc and f.offset < now.offset
+               and f.year is not None and f.year < now.year and f.unit == now.unit]
+    return max(earlier, key=lambda f: f.offset) if earlier else None
 
 
 def _rate_beside(now: Fact, facts: dict[str, Fact]) -> Fact | None:

@@ -154,3 +154,19 @@ def test_a_declared_check_is_evaluated(tmp_path, capsys):
     assert "my-poverty-check" in yaml.safe_load((tmp_path / "claims.yaml").read_text(encoding="utf-8"))["checks"][-1]["id"] \
         or any(c["id"] == "my-poverty-check"
                for c in yaml.safe_load((tmp_path / "claims.yaml").read_text(encoding="utf-8"))["checks"])
+
+
+IN_SENTENCE = """2019年工作回顾
+
+全省高速公路里程由2015年的5000公里增长到2018年的6000公里，增长20%。森林覆盖率由2015年的20%提高到2018年的23.5%，提高3.5个百分点。全省快递业务量由2016年的1亿件增长到2018年的3亿件，实现翻一番。
+"""
+
+
+def test_in_sentence_growth_points_and_doubling_are_recomputed(tmp_path):
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "r.txt").write_text(IN_SENTENCE, encoding="utf-8")
+    (tmp_path / "seeds" / "documents.yaml").write_text(
+        "documents:\n- {id: r, file: r.txt, title: r, publisher: p, published: 2020-01, year: 2020}\n", encoding="utf-8")
+    links = linked(tmp_path)
+    results = {(r.type, links.facts[r.claims["now"]].text): r.status for r in links.results if "now" in r.claims}
+    assert results == {("growth", "6000公里"): "holds", ("growth", "23.5%"): "holds", ("doubling", "3亿件"): "holds"}
