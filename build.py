@@ -9,7 +9,7 @@ from pathlib import Path
 
 from heshu import report
 from heshu.errors import HeshuError
-from heshu.project import Project, run_check, run_extract, run_link
+from heshu.project import Project, run_build, run_check, run_extract, run_link
 
 
 def log(message: str) -> None:
@@ -69,10 +69,19 @@ def report_problems(problems) -> int:
     return 1 if problems else 0
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    """Check claims.yaml, then write the site to site/ (a failed build leaves the old site/ whole)."""
+    started = time.perf_counter()
+    result = run_build(Project(args.root), log, args.base_url)
+    if result.pages:
+        print(f"build: {result.pages} pages, {result.claims} claims in site/ ({time.perf_counter() - started:.1f}s)")
+    return report_problems(result.problems)
+
+
 def cmd_all(args: argparse.Namespace) -> int:
-    """extract, link and check."""
+    """extract, link, then build (which checks first)."""
     args.tables = False
-    return cmd_extract(args) or cmd_link(args) or cmd_check(args)
+    return cmd_extract(args) or cmd_link(args) or cmd_build(args)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -80,7 +89,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--root", type=Path, default=Path(__file__).resolve().parent,
                    help="project folder holding seeds/ and claims.yaml (default: this folder)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    for name, func in (("extract", cmd_extract), ("link", cmd_link), ("check", cmd_check)):
+    p.add_argument("--base-url", help="the address the site is published at (default: templates/site.yaml)")
+    for name, func in (("extract", cmd_extract), ("link", cmd_link), ("check", cmd_check), ("build", cmd_build)):
         s = sub.add_parser(name, help=func.__doc__, description=func.__doc__)
         s.set_defaults(func=func)
         if name == "link":

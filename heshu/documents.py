@@ -190,13 +190,15 @@ def _group(lines: list[Piece]) -> list[tuple[str, int, Piece]]:
     blocks: list[tuple[str, int, Piece]] = []
     open_para: Piece | None = None
     blank_before = True
+    lengths = sorted(len(_text(line).strip()) for line in lines if _text(line).strip())
+    typical = lengths[len(lengths) * 9 // 10] if lengths else 0  # the length of a full line
     for i, line in enumerate(lines):
         t = _text(line)
         if not t.strip():
             blank_before = True
             continue
         heading = _heading(line, rules, blank_before or t[:1] == " ")
-        if not heading and _stands_alone(lines, i, open_para, blank_before, rules):
+        if not heading and _stands_alone(lines, i, open_para, blank_before, rules, typical):
             heading = (2, _strip(_unbold(line)))
         if heading:
             blocks.append(("heading", heading[0], heading[1]))
@@ -210,9 +212,15 @@ def _group(lines: list[Piece]) -> list[tuple[str, int, Piece]]:
     return [(k, lvl, _squeeze(p)) for k, lvl, p in blocks if _text(p).strip()]
 
 
-def _stands_alone(lines: list[Piece], i: int, para: Piece | None, blank_before: bool, rules: dict) -> bool:
-    """A short line with no punctuation between blank lines, after a finished sentence, is a title."""
+def _stands_alone(lines: list[Piece], i: int, para: Piece | None, blank_before: bool, rules: dict,
+                  typical: int) -> bool:
+    """A short line with no punctuation between blank lines, after a finished sentence, is a title.
+
+    Short means shorter than the text's own lines too: in a narrow column every line is short.
+    """
     t = _text(lines[i]).strip()
+    if typical < 2 * rules["title_max_len"] and len(t) > 0.7 * typical:
+        return False
     blank_after = i + 1 >= len(lines) or not _text(lines[i + 1]).strip()
     finished = para is None or _text(para).rstrip()[-1:] in rules["sentence_end"] + rules["closing_quotes"]
     bare = not any(ch in t for ch in rules["sentence_end"] + "，,、：:")

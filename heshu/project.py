@@ -35,6 +35,14 @@ class Project:
     def ledger(self) -> Path:
         return self.root / "claims.yaml"
 
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
 
 @dataclass
 class Corpus:
@@ -117,3 +125,60 @@ def run_check(project: Project, log: Log = quiet) -> CheckResult:
                                                       "run `python build.py extract` to fill it")], None)
     problems = corpus.problems + sorted(validate(ledger, corpus.sources, {d.id for d in corpus.docs}))
     return CheckResult(problems, links_mod.evaluate(ledger, corpus.docs))
+
+
+@dataclass
+class BuildResult:
+    pages: int
+    claims: int
+    problems: list[Problem]
+
+
+def load_config(project: Project, base_url: str | None = None) -> dict:
+    """templates/site.yaml, with the base URL overridden if one is given."""
+    import yaml
+
+    from .resources import Loader
+    path = project.templates / "site.yaml"
+    config = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader) if path.exists() else {}
+    config = {"title": "核数 Heshu", "tagline": "", "description": "", "author": "核数 Heshu",
+              "base_url": "https://example.org/", **(config or {})}
+    if base_url:
+        config["base_url"] = base_url
+    return config
+
+
+def run_build(project: Project, log: Log = quiet, base_url: str | None = None) -> BuildResult:
+    """Check the ledger, then write the whole site to a fresh folder and swap it in for site/."""
+    import shutil
+
+    from .site import history
+    from .site.assemble import assemble
+    from .site.pages import SiteInput
+    from .site.render import check_links, swap, write
+    checked = run_check(project, log)
+    ledger_problems = [p for p in checked.problems if p not in load_corpus(project).problems]
+    if ledger_problems or checked.links is None:
+        return BuildResult(0, 0, checked.problems)
+    corpus = load_corpus(project)
+    ledger = ledger_mod.load(project.ledger)
+    methodology = project.templates / "pages" / "methodology.md"
+    inp = SiteInput(load_config(project, base_url), corpus.docs, corpus.sources, ledger, checked.links,
+                    history.corrections(project.root), methodology.read_text(encoding="utf-8") if methodology.exists() else "")
+    log("build: assembling pages")
+    site = assemble(inp)
+    tmp = project.root / "site.tmp"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    try:
+        log(f"build: writing {len(site.pages)} pages")
+        pages = write(site, project.templates, tmp, inp.config["base_url"])
+        broken = check_links(tmp)
+        if broken:
+            raise HeshuError(broken)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    swap(tmp, project.site)
+    return BuildResult(pages, len(checked.links.facts), corpus.problems)

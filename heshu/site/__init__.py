@@ -1,0 +1,1 @@
+"""The site: page contexts, charts, search index, data files, rendering and writing."""

@@ -1,0 +1,125 @@
+"""All pages and files of the site, from the ledger, the reports and the links (no disk access)."""
+from __future__ import annotations
+
+from . import export, search
+from .pages import (Page, Site, SiteInput, check_views, claim_views, counts, document_blocks, json_ld, markdown,
+                    search_records, series_chart, series_views, target_views)
+from .urls import absolute, page_path
+
+HOME_SERIES = 6
+RECENT = 10
+
+
+def assemble(inp: SiteInput) -> Site:
+    """Every page's context and every data file, ready to render."""
+    claims = claim_views(inp)
+    by_doc: dict[str, list[dict]] = {}
+    for c in claims.values():
+        by_doc.setdefault(c["doc"], []).append(c)
+    blocks, unplaced = {}, {}
+    for d in inp.docs:
+        if d.id in inp.sources:
+            blocks[d.id], unplaced[d.id] = document_blocks(inp.sources[d.id], by_doc.get(d.id, []))
+    series = series_views(inp, claims)
+    of_claim = {c["id"]: s for s in series.values() for c in s["members"]}
+    checks, targets = check_views(inp, claims), target_views(inp, claims)
+    checks_of = {}
+    for ch in checks:
+        for item in ch["claims"]:
+            checks_of.setdefault(item["id"], []).append(ch)
+    target_of = {}
+    for t in targets:
+        target_of[t["target"]["id"]] = t
+        if t["outcome"]:
+            target_of.setdefault(t["outcome"]["id"], t)
+    docs = [d for d in inp.docs if d.id in blocks]
+    common = {"site": inp.config, "docs": docs}
+    pages = [
+        Page("index.html", "home.html", {**common, "counts": counts(claims), "checks": checks[:8],
+                                         "targets": [t for t in targets if t["status"] != "pending"][:10],
+                                         "pending": sum(t["status"] == "pending" for t in targets),
+                                         "recent": _recent(claims), "series": _main_series(series)}),
+        Page(page_path("docs"), "docs.html", {**common, "by_doc": {d: len(v) for d, v in by_doc.items()}}),
+        Page(page_path("claims"), "claims.html", {**common, "claims": _in_order(claims, inp)}),
+        Page(page_path("series-index"), "series_index.html", {**common, "series": sorted(series.values(), key=lambda s: s["title"])}),
+        Page(page_path("checks"), "checks.html", {**common, "checks": checks}),
+        Page(page_path("targets"), "targets.html", {**common, "targets": targets}),
+        Page(page_path("search"), "search.html", common),
+        Page(page_path("data"), "data.html", {**common, "count": len(claims)}),
+        Page(page_path("methodology"), "page.html", {**common, "title": "方法说明",
+                                                     "body": markdown().render(inp.methodology)}),
+        Page(page_path("corrections"), "corrections.html", {**common, "changes": inp.history}),
+        Page("404.html", "404.html", common),
+    ]
+    doc_by_id = {d.id: d for d in inp.docs}
+    for d in docs:
+        pages.append(Page(page_path("doc", d.id), "document.html",
+                          {**common, "doc": d, "blocks": blocks[d.id], "unplaced": unplaced[d.id],
+                           "count": len(by_doc.get(d.id, []))}))
+    for c in claims.values():
+        s = of_claim.get(c["id"])
+        ctx = {**common, "c": c, "doc": doc_by_id[c["doc"]], "series": s, "checks": checks_of.get(c["id"], []),
+               "target": target_of.get(c["id"]), "paragraph": _paragraph(blocks.get(c["doc"], []), c["id"]),
+               "json_ld": json_ld(c, doc_by_id[c["doc"]], inp.config) if c["verdict"] != "unrated" else ""}
+        path = page_path("claim", c["id"])
+        ctx["chart"] = series_chart(s, path, c["id"]) if s else ""
+        pages.append(Page(path, "claim.html", ctx))
+        pages.append(Page(page_path("card", c["id"]), "card.html", {**common, "c": c}))
+    for s in series.values():
+        path = page_path("series", s["id"])
+        related = [ch for ch in checks if any(item["id"] in {m["id"] for m in s["members"]} for item in ch["claims"])]
+        pages.append(Page(path, "series.html", {**common, "s": s, "chart": series_chart(s, path), "checks": related}))
+    reviewed = sorted([c for c in claims.values() if c["verdict"] != "unrated"],
+                      key=lambda c: (c["reviewed"], c["id"]), reverse=True)
+    pages.append(Page("feed.xml", "feed.xml", {**common, "claims": reviewed[:50], "updated": _updated(reviewed, docs)}))
+    html = [p.path for p in pages if p.path.endswith(".html") and p.path != "404.html"]
+    pages.append(Page("sitemap.xml", "sitemap.xml", {**common, "paths": sorted(html)}))
+    return Site(pages, _files(inp, claims, series, checks, blocks))
+
+
+def _in_order(claims: dict[str, dict], inp) -> list[dict]:
+    rank = {d.id: i for i, d in enumerate(inp.docs)}
+    return sorted(claims.values(), key=lambda c: (rank.get(c["doc"], 99), c["offset"], c["id"]))
+
+
+def _recent(claims: dict[str, dict]) -> list[dict]:
+    reviewed = [c for c in claims.values() if c["reviewed"]]
+    return sorted(reviewed, key=lambda c: (c["reviewed"], c["id"]), reverse=True)[:RECENT]
+
+
+def _main_series(series: dict[str, dict]) -> list[dict]:
+    ranked = sorted(series.values(), key=lambda s: (-len(s["members"]), s["title"]))[:HOME_SERIES]
+    return [{**s, "chart": series_chart(s, "index.html", small=True)} for s in ranked]
+
+
+def _paragraph(blocks: list[dict], claim_id: str) -> dict | None:
+    return next((b for b in blocks if claim_id in b["claims"]), None)
+
+
+def _updated(reviewed: list[dict], docs) -> str:
+    dates = [c["reviewed"] for c in reviewed if c["reviewed"]] + [d.published for d in docs]
+    latest = max(dates) if dates else "2000-01-01"
+    return latest if len(latest) == 10 else latest + "-01"
+
+
+def _files(inp, claims, series, checks, blocks) -> dict[str, bytes]:
+    rows = []
+    for c in claims.values():
+        rows.append({k: c[k] for k in ("id", "doc", "text", "value", "unit", "approx", "year", "period", "kind",
+                                        "measure", "subject", "verdict", "reviewed", "quote")}
+                    | {"note": c["note_text"], "sources": c["sources"],
+                       "url": absolute(inp.config["base_url"], page_path("claim", c["id"]))})
+    rows.sort(key=lambda r: r["id"])
+    files = {
+        "data/claims.json": export.dumps(rows).encode("utf-8"),
+        "data/claims.csv": export.claims_csv(rows),
+        "data/series.json": export.dumps([{"id": s["id"], "title": s["title"], "unit": s["unit"],
+                                           "members": [m["id"] for m in s["members"]]}
+                                          for s in sorted(series.values(), key=lambda s: s["id"])]).encode("utf-8"),
+        "data/checks.json": export.dumps([{k: ch[k] for k in ("id", "type", "title", "expr", "status", "reason")}
+                                          | {"claims": {i["name"]: i["id"] for i in ch["claims"]},
+                                             "left": ch["left"], "right": ch["right"]} for ch in checks]).encode("utf-8"),
+    }
+    for name, content in search.build(search_records(inp, claims, blocks)).items():
+        files[f"search/{name}"] = content.encode("utf-8")
+    return files

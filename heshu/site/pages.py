@@ -1,0 +1,241 @@
+"""Page contexts: everything each page shows, built from the ledger, the reports and the links."""
+from __future__ import annotations
+
+import bisect
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from .. import resources
+from ..ledger import Ledger
+from ..links import Links
+from ..model import Document, Source
+from ..numbers import format_value
+from . import charts, export, search
+from .history import Change
+from .urls import SAFE_ID, absolute, href, page_path, safe_link
+
+
+@dataclass
+class Page:
+    """One HTML (or XML) page: where it goes, which template draws it, and what it shows."""
+
+    path: str
+    template: str
+    context: dict[str, Any]
+
+
+@dataclass
+class SiteInput:
+    config: dict
+    docs: list[Document]
+    sources: dict[str, Source]
+    ledger: Ledger
+    links: Links
+    history: list[Change] | None
+    methodology: str  # markdown
+
+
+@dataclass
+class Site:
+    pages: list[Page]
+    files: dict[str, bytes] = field(default_factory=dict)  # data files, search index, feeds
+
+
+def markdown() -> MarkdownIt:
+    """Notes and the methodology as markdown: raw HTML off, links only to http(s), mailto and relative."""
+    md = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False})
+    md.validateLink = safe_link
+    return md
+
+
+def labels() -> dict:
+    return resources.load("ledger")["labels"]
+
+
+def verdicts() -> dict:
+    return resources.load("ledger")["verdicts"]
+
+
+# ---------------------------------------------------------------- claims
+
+def claim_views(inp: SiteInput) -> dict[str, dict]:
+    """Every claim people have not rejected, as the pages show it."""
+    md, lab, verdict = markdown(), labels(), verdicts()
+    titles = {d.id: d.title for d in inp.docs}
+    out = {}
+    for e in inp.ledger.claims:
+        f = e.fields
+        if f.get("rejected") is True or e.id not in inp.links.facts:
+            continue
+        fact = inp.links.facts[e.id]
+        v = f.get("verdict") if f.get("verdict") in verdict else "unrated"
+        at = fact.quote.find(fact.text)
+        out[e.id] = {
+            "id": e.id, "doc": fact.doc, "doc_title": titles.get(fact.doc, fact.doc), "text": fact.text,
+            "value": f["value"], "display": format_value(fact.value, fact.unit), "unit": fact.unit,
+            "approx": fact.approx, "approx_label": lab["approx"].get(fact.approx, fact.approx),
+            "year": fact.year, "period": fact.period, "kind": fact.kind, "kind_label": lab["kind"].get(fact.kind, ""),
+            "measure": fact.measure, "measure_label": lab["measure"].get(fact.measure, ""),
+            "subject": fact.subject, "verdict": v, "verdict_label": verdict[v]["label"],
+            "verdict_en": verdict[v]["en"], "note": Markup(md.render(f["note"])) if isinstance(f.get("note"), str) else "",
+            "note_text": f.get("note") or "", "sources": _sources(f.get("sources")),
+            "reviewed": str(f["reviewed"]) if f.get("reviewed") else "", "quote": fact.quote,
+            "before": fact.quote[:at] if at >= 0 else fact.quote, "figure": fact.text if at >= 0 else "",
+            "after": fact.quote[at + len(fact.text):] if at >= 0 else "", "vanished": f.get("vanished") is True,
+            "line": f.get("line"), "offset": fact.offset,
+        }
+    return out
+
+
+def _sources(items) -> list[dict]:
+    out = []
+    for s in items if isinstance(items, list) else []:
+        if isinstance(s, dict) and isinstance(s.get("title"), str):
+            url = s.get("url") if isinstance(s.get("url"), str) and safe_link(s["url"]) else ""
+            out.append({"title": s["title"], "url": url})
+    return out
+
+
+# ---------------------------------------------------------------- documents
+
+def document_blocks(source: Source, claims: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The report's blocks, each split into text and marked claims; and the claims that could not be placed."""
+    text, offsets = source.clean.text, source.clean.offsets
+    spans, unplaced = [], []
+    for c in sorted(claims, key=lambda c: c["offset"]):
+        start = bisect.bisect_left(offsets, c["offset"], 0, len(text))
+        if not text.startswith(c["text"], start):
+            q = text.find(c["quote"])
+            start = text.find(c["text"], q) if q >= 0 else -1
+        if start < 0 or any(s < start + len(c["text"]) and start < e for s, e, _ in spans):
+            unplaced.append(c)
+            continue
+        spans.append((start, start + len(c["text"]), c))
+    spans.sort(key=lambda s: s[0])
+    blocks = []
+    for n, b in enumerate(source.clean.blocks):
+        inside = [s for s in spans if b.start <= s[0] and s[1] <= b.end]
+        segments, at = [], b.start
+        for start, end, c in inside:
+            segments.append({"text": text[at:start], "claim": None})
+            segments.append({"text": text[start:end], "claim": c})
+            at = end
+        segments.append({"text": text[at:b.end], "claim": None})
+        blocks.append({"kind": b.kind, "level": min(max(b.level, 2), 4), "anchor": f"{'h' if b.kind == 'heading' else 'p'}-{n}",
+                       "segments": [s for s in segments if s["text"]], "text": text[b.start:b.end],
+                       "claims": [c["id"] for _, _, c in inside]})
+    return blocks, unplaced
+
+
+# ---------------------------------------------------------------- series and charts
+
+def series_views(inp: SiteInput, claims: dict[str, dict]) -> dict[str, dict]:
+    out = {}
+    for s in inp.links.series:
+        members = [claims[m] for m in s["members"] if m in claims]
+        if not SAFE_ID.match(s["id"]) or not members:
+            continue
+        out[s["id"]] = {"id": s["id"], "title": s.get("title") or s["id"], "unit": s.get("unit") or "",
+                        "members": members, "note": s.get("note") or ""}
+    return out
+
+
+def series_chart(s: dict, from_path: str, highlight: str = "", small: bool = False) -> Markup:
+    """The chart of a series as seen from a page (its points link to their claims)."""
+    points = [charts.Point(c["year"], _number(c["value"]), c["kind"], c["measure"], c["text"],
+                           href(from_path, page_path("claim", c["id"])), c["id"] == highlight)
+              for c in s["members"] if c["year"] is not None and _number(c["value"]) is not None]
+    return charts.chart(s["id"] + ("-small" if small else ""), s["title"], s["unit"], points, small)
+
+
+def _number(v):
+    if isinstance(v, list):
+        return None
+    return float(v)
+
+
+# ---------------------------------------------------------------- checks and targets
+
+def check_views(inp: SiteInput, claims: dict[str, dict]) -> list[dict]:
+    lab = labels()
+    order = {"fails": 0, "cannot-evaluate": 1, "holds": 2}
+    out = []
+    for r in sorted(inp.links.results, key=lambda r: (order[r.status], r.type, r.id)):
+        out.append({"id": r.id, "type": r.type, "type_label": lab["check_types"].get(r.type, r.type),
+                    "title": r.title or r.id, "expr": r.expr, "status": r.status,
+                    "status_label": lab["status"][r.status], "left": _fmt(r.left), "right": _fmt(r.right),
+                    "difference": _fmt(r.difference), "relative": f"{r.relative:+.1%}" if r.relative is not None else "",
+                    "reason": r.reason,
+                    "claims": [{"name": n, "claim": claims.get(cid), "id": cid} for n, cid in r.claims.items()]})
+    return out
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return ""
+    return format_value(round(v, 4)) if abs(v) >= 1 else f"{v:.4g}"
+
+
+def target_views(inp: SiteInput, claims: dict[str, dict]) -> list[dict]:
+    lab = labels()
+    order = {"missed": 0, "exceeded": 1, "met": 2, "pending": 3}
+    out = []
+    for t in sorted(inp.links.targets, key=lambda t: (order[t.status], t.target.year or 0, t.target.doc, t.target.offset)):
+        if t.target.id not in claims:
+            continue
+        out.append({"target": claims[t.target.id], "outcome": claims.get(t.outcome.id) if t.outcome else None,
+                    "status": t.status, "status_label": lab["status"][t.status], "series": t.series,
+                    "lower_is_better": t.lower_is_better})
+    return out
+
+
+# ---------------------------------------------------------------- search, data, feeds
+
+def search_records(inp: SiteInput, claims: dict[str, dict], blocks: dict[str, list[dict]]) -> list[search.Record]:
+    records = []
+    for c in claims.values():
+        value = c["value"]
+        values = () if isinstance(value, list) else (export.plain_number(value),)
+        records.append(search.Record("claim", f"{c['text']} · {c['subject']}", c["quote"],
+                                     page_path("claim", c["id"]),
+                                     " ".join([c["text"], c["subject"], c["quote"], c["doc_title"]]), values))
+    for d in inp.docs:
+        for b in blocks.get(d.id, []):
+            if b["kind"] == "paragraph":
+                records.append(search.Record("paragraph", d.title, b["text"][:140],
+                                             page_path("doc", d.id) + "#" + b["anchor"], b["text"]))
+    return records
+
+
+def json_ld(c: dict, doc: Document, config: dict) -> Markup:
+    """schema.org ClaimReview for a reviewed claim, safe inside a script element."""
+    rating = verdicts()[c["verdict"]]["rating"]
+    data = {
+        "@context": "https://schema.org", "@type": "ClaimReview",
+        "url": absolute(config["base_url"], page_path("claim", c["id"])),
+        "claimReviewed": c["quote"],
+        "author": {"@type": "Organization", "name": config["author"]},
+        "reviewRating": {"@type": "Rating", "alternateName": c["verdict_label"], "bestRating": 5, "worstRating": 1,
+                         **({"ratingValue": rating} if rating else {})},
+        "itemReviewed": {"@type": "Claim", "datePublished": doc.published,
+                         "author": {"@type": "Organization", "name": doc.publisher},
+                         "appearance": {"@type": "CreativeWork", "name": doc.title,
+                                        "url": absolute(config["base_url"], page_path("doc", doc.id))}},
+    }
+    if c["reviewed"]:
+        data["datePublished"] = c["reviewed"]
+    body = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
+    return Markup(body.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def counts(claims: dict[str, dict]) -> dict:
+    v = Counter(c["verdict"] for c in claims.values())
+    k = Counter(c["kind"] for c in claims.values())
+    return {"verdicts": [{"key": key, "label": val["label"], "n": v.get(key, 0)} for key, val in verdicts().items()],
+            "kinds": [{"key": key, "label": labels()["kind"][key], "n": k.get(key, 0)} for key in ("actual", "target")],
+            "total": len(claims)}

@@ -1,0 +1,77 @@
+"""The search index: jieba words, Chinese bigrams and values, in shards loaded as scripts.
+
+A query loads only the shards of its terms (one small script each) and then the records of
+the hits, so it stays fast on a large site, and works from the file system as well as a server.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ..segment import search_words
+
+CJK = re.compile(r"[\u3400-\u9fff]+")
+LATIN = re.compile(r"[a-z0-9][a-z0-9.]*")
+RECORDS_PER_CHUNK = 200
+TERMS_PER_SHARD = 400
+
+
+@dataclass(frozen=True)
+class Record:
+    """One search result: a claim or a paragraph of a report."""
+
+    kind: str  # claim | paragraph
+    title: str
+    snippet: str
+    path: str  # the page inside site/, with its fragment
+    text: str  # what is searched
+    values: tuple[str, ...] = ()  # exact values, e.g. 99130000000
+
+
+def fnv1a(term: str) -> int:
+    """FNV-1a (32 bit) of the term's UTF-8 bytes; search.js computes the same."""
+    h = 0x811C9DC5
+    for b in term.encode("utf-8"):
+        h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def terms(text: str) -> set[str]:
+    """The index terms of a text: jieba words (w:), Chinese bigrams (b:) and Latin words and numbers (l:)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    out = {f"w:{w}" for w in search_words(text) if len(w) > 1 and not w.isspace()}
+    for run in CJK.findall(text):
+        out.update(f"b:{run[i:i + 2]}" for i in range(len(run) - 1))
+    out.update(f"l:{m}" for m in LATIN.findall(text))
+    return out
+
+
+def build(records: list[Record]) -> dict[str, str]:
+    """The files of the index, path (inside search/) → content."""
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, r in enumerate(records):
+        for t in sorted(terms(r.text) | {f"v:{v}" for v in r.values}):
+            postings[t].append(i)
+    shard_count = 1
+    while len(postings) / shard_count > TERMS_PER_SHARD:
+        shard_count *= 2
+    shards: dict[int, dict[str, list[int]]] = defaultdict(dict)
+    for t in sorted(postings):
+        shards[fnv1a(t) % shard_count][t] = postings[t]
+    files = {"meta.js": _js("meta", {"shards": shard_count, "chunk": RECORDS_PER_CHUNK, "records": len(records)})}
+    for n in range(shard_count):
+        files[f"terms/{n}.js"] = _js("shard", [n, shards.get(n, {})])
+    for start in range(0, len(records), RECORDS_PER_CHUNK):
+        chunk = [[r.kind, r.title, r.snippet, r.path] for r in records[start:start + RECORDS_PER_CHUNK]]
+        files[f"records/{start // RECORDS_PER_CHUNK}.js"] = _js("records", [start // RECORDS_PER_CHUNK, chunk])
+    return files
+
+
+def _js(call: str, data) -> str:
+    body = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # </script> and line separators must not survive inside a script
+    body = body.replace("<", "\\u003c").replace(">", "\\u003e").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"heshuSearch.{call}({body});\n"

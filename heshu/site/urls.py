@@ -1,0 +1,54 @@
+"""The one place that maps pages to paths and links: relative links, safe schemes, no path outside site/."""
+from __future__ import annotations
+
+import posixpath
+import re
+from urllib.parse import quote, urlsplit
+
+SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
+FIXED = {
+    "home": "index.html", "claims": "claims/index.html", "series-index": "series/index.html",
+    "checks": "checks/index.html", "targets": "targets/index.html", "search": "search/index.html",
+    "data": "data/index.html", "methodology": "methodology/index.html", "corrections": "corrections/index.html",
+    "docs": "docs/index.html", "404": "404.html", "feed": "feed.xml", "sitemap": "sitemap.xml",
+}
+BY_ID = {"doc": "docs/{}/index.html", "claim": "claims/{}/index.html", "card": "claims/{}/card/index.html",
+         "series": "series/{}/index.html"}
+
+
+class UnsafePath(ValueError):
+    """An id that would make a path outside site/ or an unreadable URL."""
+
+
+def page_path(kind: str, ident: str | None = None) -> str:
+    """The path of a page inside site/, e.g. claims/sx2019-1a2b3c4d/index.html."""
+    if ident is None:
+        return FIXED[kind]
+    if not SAFE_ID.match(ident):
+        raise UnsafePath(f"`{ident}` cannot name a page: use lower-case letters, digits and - only")
+    return BY_ID[kind].format(ident)
+
+
+def href(from_path: str, to_path: str, fragment: str = "") -> str:
+    """A relative link from one page to another, which works from a sub-path and from the file system."""
+    rel = posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+    return quote(rel) + (f"#{fragment}" if fragment else "")
+
+
+def absolute(base_url: str, path: str) -> str:
+    """The published address of a path: base_url + path (index.html dropped)."""
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    if path.endswith("index.html"):
+        path = path[: -len("index.html")]
+    return base + quote(path)
+
+
+def safe_link(url: str) -> bool:
+    """True for the links a note may carry: http(s), mailto and relative ones; never javascript: or data:."""
+    url = url.strip()
+    if not url or any(ord(c) < 32 for c in url):
+        return False
+    scheme = urlsplit(url).scheme.lower()
+    if scheme:
+        return scheme in ("http", "https", "mailto")
+    return not url.startswith("//") and ":" not in url.split("/")[0]
