@@ -78,6 +78,18 @@ def cmd_build(args: argparse.Namespace) -> int:
     return report_problems(result.problems)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Build, serve site/ on localhost, and rebuild when seeds/, claims.yaml or templates/ change."""
+    from heshu.site.serve import serve
+
+    project = Project(args.root)
+    cmd_all(args)
+    if not project.site.exists():
+        return 1
+    serve(project.site, [project.seeds, project.ledger, project.templates], lambda: cmd_all(args), args.port, log)
+    return 0
+
+
 def cmd_all(args: argparse.Namespace) -> int:
     """extract, link, then build (which checks first)."""
     args.tables = False
@@ -90,11 +102,14 @@ def parser() -> argparse.ArgumentParser:
                    help="project folder holding seeds/ and claims.yaml (default: this folder)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     p.add_argument("--base-url", help="the address the site is published at (default: templates/site.yaml)")
-    for name, func in (("extract", cmd_extract), ("link", cmd_link), ("check", cmd_check), ("build", cmd_build)):
+    for name, func in (("extract", cmd_extract), ("link", cmd_link), ("check", cmd_check), ("build", cmd_build),
+                       ("serve", cmd_serve)):
         s = sub.add_parser(name, help=func.__doc__, description=func.__doc__)
         s.set_defaults(func=func)
         if name == "link":
             s.add_argument("--tables", action="store_true", help="print the series, checks and targets as tables")
+        if name == "serve":
+            s.add_argument("--port", type=int, default=8000, help="the port on 127.0.0.1 (0 picks a free one)")
     return p
 
 

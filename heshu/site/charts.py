@@ -40,7 +40,7 @@ def chart(key: str, title: str, unit: str, points: list[Point], small: bool = Fa
 
     band = (x1 - x0) / max(len(years), 1)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-             f'role="img" aria-labelledby="chart-{escape(key)}">',
+             f'role="group" aria-labelledby="chart-{escape(key)}">',
              f'<title id="chart-{escape(key)}">{escape(title)}（单位：{escape(unit)}）</title>']
     parts += _axes(years, top, unit, x, y, x0, x1, y0, small)
     changes = [p for p in points if p.measure == "change"]

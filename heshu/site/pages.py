@@ -46,6 +46,17 @@ class Site:
     files: dict[str, bytes] = field(default_factory=dict)  # data files, search index, feeds
 
 
+BIDI = {c: f"[U+{ord(c):04X}]" for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"}
+
+
+def inert(value):
+    """Text with its direction-changing control characters shown instead of obeyed."""
+    if isinstance(value, str) and any(c in value for c in BIDI):
+        out = "".join(BIDI.get(c, c) for c in value)
+        return Markup(out) if isinstance(value, Markup) else out
+    return value
+
+
 def markdown() -> MarkdownIt:
     """Notes and the methodology as markdown: raw HTML off, links only to http(s), mailto and relative."""
     md = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False})
@@ -201,13 +212,13 @@ def search_records(inp: SiteInput, claims: dict[str, dict], blocks: dict[str, li
     for c in claims.values():
         value = c["value"]
         values = () if isinstance(value, list) else (export.plain_number(value),)
-        records.append(search.Record("claim", f"{c['text']} · {c['subject']}", c["quote"],
+        records.append(search.Record("claim", inert(f"{c['text']} · {c['subject']}"), inert(c["quote"]),
                                      page_path("claim", c["id"]),
                                      " ".join([c["text"], c["subject"], c["quote"], c["doc_title"]]), values))
     for d in inp.docs:
         for b in blocks.get(d.id, []):
             if b["kind"] == "paragraph":
-                records.append(search.Record("paragraph", d.title, b["text"][:140],
+                records.append(search.Record("paragraph", inert(d.title), inert(b["text"][:140]),
                                              page_path("doc", d.id) + "#" + b["anchor"], b["text"]))
     return records
 
@@ -229,7 +240,7 @@ def json_ld(c: dict, doc: Document, config: dict) -> Markup:
     }
     if c["reviewed"]:
         data["datePublished"] = c["reviewed"]
-    body = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
+    body = inert(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1))
     return Markup(body.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 

@@ -11,14 +11,15 @@ from urllib.parse import unquote, urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..errors import HeshuError, Location, Problem
-from .pages import Page, Site
+from .pages import Page, Site, inert
 from .urls import absolute, href, page_path
 
 
 def environment(templates: Path) -> Environment:
     """Jinja with autoescape on for HTML and XML, and undefined names as errors."""
     return Environment(loader=FileSystemLoader(str(templates)), autoescape=select_autoescape(["html", "xml"]),
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                       finalize=inert)
 
 
 def render(env: Environment, page: Page, base_url: str) -> str:

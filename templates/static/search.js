@@ -82,7 +82,7 @@
   function show(hits, query) {
     list.textContent = "";
     if (hits === null) { status.textContent = "请输入至少两个字或一个数字。"; return; }
-    status.textContent = hits.length ? "找到 " + hits.length + " 条结果：" + query : "没有找到：" + query;
+    var summary = hits.length ? "找到 " + hits.length + " 条结果：" + query : "没有找到：" + query;
     var top = hits.slice(0, 50);
     var needed = {};
     top.forEach(function (i) { needed[Math.floor(i / meta.chunk)] = true; });
@@ -97,6 +97,7 @@
         p.textContent = rec[2];
         li.appendChild(a); li.appendChild(p); list.appendChild(li);
       });
+      status.textContent = summary;  // last, so that the list is complete when it is announced
     });
   }
   function run(query) {

@@ -1,0 +1,211 @@
+"""Build a real site and read it back: links, JSON-LD, escaping of hostile text, data files, determinism."""
+import csv
+import hashlib
+import html.parser
+import io
+import json
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+import build
+from heshu import ledger
+from heshu.site.render import check_links
+from conftest import ROOT
+
+HOSTILE = {
+    "note": "<script>alert(1)</script> [点我](javascript:alert(1)) [数据](data:text/html,<b>x</b>) "
+            "\"><img src=x onerror=alert(1)> {{ 7*7 }} {% raw %} \u202egnp.exe [来源](https://www.stats.gov.cn/)",
+    "subject": "\"'><svg onload=alert(1)>{{ 7*7 }}",
+    "verdict": "inaccurate",
+    "reviewed": "2026-11-20",
+    "sources": [{"title": "\"><b>统计公报</b>{{ 7*7 }}", "url": "https://www.stats.gov.cn/?a=1&b=2"}],
+}
+
+
+def copy_project(dst: Path) -> Path:
+    for name in ("seeds", "templates"):
+        shutil.copytree(ROOT / name, dst / name)
+    shutil.copy(ROOT / "claims.yaml", dst / "claims.yaml")
+    return dst
+
+
+def poverty_id(root: Path) -> str:
+    led = ledger.load(root / "claims.yaml")
+    return next(e.id for e in led.claims if e.fields["text"] == "329万")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("site"))
+    led = ledger.load(root / "claims.yaml")
+    for e in led.claims:
+        if e.fields["text"] == "329万":
+            e.fields.update(HOSTILE)
+    ledger.save(led, root / "claims.yaml")
+    assert build.main(["--root", str(root), "build"]) == 0
+    return root
+
+
+class Page(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.attrs, self.scripts, self.text, self._in = [], [], [], None
+
+    def handle_starttag(self, tag, attrs):
+        self.attrs += [(tag, k, v) for k, v in attrs]
+        self._in = tag
+
+    def handle_data(self, data):
+        if self._in == "script":
+            self.scripts.append(data)
+        else:
+            self.text.append(data)
+
+    def handle_endtag(self, tag):
+        self._in = None
+
+
+def parse(path: Path) -> Page:
+    p = Page()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p
+
+
+def test_every_internal_link_resolves(site):
+    assert check_links(site / "site") == []
+    assert len(list((site / "site").rglob("*.html"))) > 400
+
+
+def test_hostile_ledger_text_comes_out_inert(site):
+    cid = poverty_id(site)
+    for page in (site / "site").rglob("*.html"):
+        p = parse(page)
+        for tag, name, value in p.attrs:
+            assert not name.startswith("on"), f"{page}: <{tag}> has {name}"
+            if name in ("href", "src"):
+                assert not value.strip().lower().startswith(("javascript:", "data:")), f"{page}: {value}"
+            assert tag not in ("img", "iframe", "object"), f"{page}: <{tag}>"
+    path = site / "site" / "claims" / cid / "index.html"
+    claim, text = path.read_text(encoding="utf-8"), "".join(parse(path).text)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in claim
+    assert "&lt;svg onload=alert(1)&gt;" in claim
+    assert text.count("{{ 7*7 }}") >= 3  # subject, note and source title: shown, never evaluated
+    assert "[U+202E]gnp.exe" in text and "\u202e" not in claim  # shown, not obeyed
+    assert 'href="https://www.stats.gov.cn/"' in claim  # a safe link in a note stays a link
+    assert "&#34;&gt;&lt;b&gt;统计公报&lt;/b&gt;" in claim
+    assert 'href="https://www.stats.gov.cn/?a=1&amp;b=2"' in claim
+
+
+def test_reviewed_claims_carry_claimreview_json_ld(site):
+    cid = poverty_id(site)
+    p = parse(site / "site" / "claims" / cid / "index.html")
+    data = json.loads(p.scripts[0])
+    assert data["@type"] == "ClaimReview" and data["@context"] == "https://schema.org"
+    assert data["reviewRating"]["ratingValue"] == 1 and data["reviewRating"]["alternateName"] == "不实"
+    assert data["itemReviewed"]["@type"] == "Claim" and data["itemReviewed"]["appearance"]["url"].startswith("https://")
+    assert data["datePublished"] == "2026-11-20" and data["url"].endswith(f"/claims/{cid}/")
+    assert "329万" in data["claimReviewed"]
+    raw = (site / "site" / "claims" / cid / "index.html").read_text(encoding="utf-8")
+    assert "</script><" not in raw.split('application/ld+json">')[1].split("</script>")[0]
+
+
+def test_unreviewed_claims_have_no_json_ld_but_opengraph(site):
+    led = ledger.load(site / "claims.yaml")
+    other = next(e.id for e in led.claims if e.fields.get("verdict") == "unrated")
+    p = parse(site / "site" / "claims" / other / "index.html")
+    assert p.scripts == []
+    props = {v for _, k, v in p.attrs if k == "property"}
+    assert {"og:title", "og:description", "og:url", "og:type"} <= props
+
+
+def test_documents_mark_every_claim_and_count_them(site):
+    page = (site / "site" / "docs" / "sx2019" / "index.html").read_text(encoding="utf-8")
+    assert page.count('class="mark ') == 137
+    assert "共标出 137 个数字" in page
+    assert 'lang="zh-CN"' in page
+
+
+def test_data_files(site):
+    out = site / "site" / "data"
+    raw = (out / "claims.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    claims = json.loads((out / "claims.json").read_text(encoding="utf-8"))
+    assert len(rows) == len(claims) == 216
+    assert next(r for r in rows if r["text"] == "991.3亿千瓦时")["value"] == "99130000000"
+    assert all(r["subject"][:1] not in "=+-@" or r["subject"].startswith("'") for r in rows)
+    assert json.loads((out / "series.json").read_text(encoding="utf-8"))
+    assert any(c["status"] == "fails" for c in json.loads((out / "checks.json").read_text(encoding="utf-8")))
+
+
+def test_sitemap_and_feed_are_valid_xml(site):
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "a": "http://www.w3.org/2005/Atom"}
+    urls = [u.text for u in ET.parse(site / "site" / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
+    assert len(urls) > 400 and all(u.startswith("https://example.org/heshu/") for u in urls)
+    feed = ET.parse(site / "site" / "feed.xml").getroot()
+    entries = feed.findall("a:entry", ns)
+    assert len(entries) == 1 and "不实" in entries[0].find("a:title", ns).text
+
+
+def tree_hash(root: Path) -> dict:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_building_twice_gives_the_same_bytes(tmp_path):
+    root = copy_project(tmp_path)
+    assert build.main(["--root", str(root), "build"]) == 0
+    first = tree_hash(root / "site")
+    assert build.main(["--root", str(root), "build"]) == 0
+    assert tree_hash(root / "site") == first
+
+
+def test_a_failed_build_leaves_the_old_site_whole(tmp_path, capsys):
+    root = copy_project(tmp_path)
+    assert build.main(["--root", str(root), "build"]) == 0
+    before = tree_hash(root / "site")
+    (root / "templates" / "claim.html").write_text("{% extends 'base.html' %}{% block content %}{{ nope.x }}"
+                                                   "{% endblock %}", encoding="utf-8")
+    assert build.main(["--root", str(root), "build"]) == 1
+    assert "templates/claim.html" in capsys.readouterr().err
+    assert tree_hash(root / "site") == before and not (root / "site.tmp").exists()
+
+
+def test_base_url_changes_only_absolute_addresses(tmp_path):
+    root = copy_project(tmp_path)
+    assert build.main(["--root", str(root), "--base-url", "https://news.example.com/check/", "build"]) == 0
+    home = (root / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="canonical" href="https://news.example.com/check/">' in home
+    assert 'href="claims/index.html"' in home
+
+
+def test_corrections_come_from_git_history(tmp_path):
+    root = copy_project(tmp_path)
+    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "claims.yaml"], check=True)
+    subprocess.run([*git, "commit", "-qm", "one", "--date", "2026-01-01T00:00:00"], check=True)
+    cid = poverty_id(root)
+    led = ledger.load(root / "claims.yaml")
+    for e in led.claims:
+        if e.id == cid:
+            e.fields.update(verdict="accurate", value=3300000)
+    ledger.save(led, root / "claims.yaml")
+    subprocess.run([*git, "commit", "-qam", "two"], check=True)
+    assert build.main(["--root", str(root), "build"]) == 0
+    page = (root / "site" / "corrections" / "index.html").read_text(encoding="utf-8")
+    assert f"<code>{cid}</code></td><td>value</td><td>3290000</td><td>3300000</td>" in page
+    assert f"<code>{cid}</code></td><td>verdict</td><td>unrated</td><td>accurate</td>" in page
+
+
+def test_a_bad_ledger_builds_nothing(tmp_path, capsys):
+    root = copy_project(tmp_path)
+    text = (root / "claims.yaml").read_text(encoding="utf-8").replace("verdict: unrated", "verdict: true", 1)
+    (root / "claims.yaml").write_text(text, encoding="utf-8")
+    assert build.main(["--root", str(root), "build"]) == 1
+    assert not (root / "site").exists()
+    assert "is not one of the allowed values" in capsys.readouterr().err
