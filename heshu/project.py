@@ -109,8 +109,11 @@ def run_link(project: Project, log: Log = quiet) -> LinkResult:
 
 @dataclass
 class CheckResult:
-    problems: list[Problem]
-    links: links_mod.Links | None
+    problems: list[Problem]  # the reports' and the ledger's
+    links: links_mod.Links | None  # None when the ledger cannot be read
+    corpus: Corpus | None = None
+    ledger: ledger_mod.Ledger | None = None
+    ledger_ok: bool = False
 
 
 def run_check(project: Project, log: Log = quiet) -> CheckResult:
@@ -119,12 +122,13 @@ def run_check(project: Project, log: Log = quiet) -> CheckResult:
     try:
         ledger = ledger_mod.load(project.ledger)
     except HeshuError as e:
-        return CheckResult(corpus.problems + e.problems, None)
+        return CheckResult(corpus.problems + e.problems, None, corpus)
     if not ledger.claims:
         return CheckResult(corpus.problems + [Problem(Location(ledger.path), "the ledger has no claims",
-                                                      "run `python build.py extract` to fill it")], None)
-    problems = corpus.problems + sorted(validate(ledger, corpus.sources, {d.id for d in corpus.docs}))
-    return CheckResult(problems, links_mod.evaluate(ledger, corpus.docs))
+                                                      "run `python build.py extract` to fill it")], None, corpus)
+    ledger_problems = sorted(validate(ledger, corpus.sources, {d.id for d in corpus.docs}))
+    return CheckResult(corpus.problems + ledger_problems, links_mod.evaluate(ledger, corpus.docs), corpus, ledger,
+                       not ledger_problems)
 
 
 @dataclass
@@ -157,11 +161,9 @@ def run_build(project: Project, log: Log = quiet, base_url: str | None = None) -
     from .site.pages import SiteInput
     from .site.render import check_links, swap, write
     checked = run_check(project, log)
-    ledger_problems = [p for p in checked.problems if p not in load_corpus(project).problems]
-    if ledger_problems or checked.links is None:
+    if not checked.ledger_ok:
         return BuildResult(0, 0, checked.problems)
-    corpus = load_corpus(project)
-    ledger = ledger_mod.load(project.ledger)
+    corpus, ledger = checked.corpus, checked.ledger
     methodology = project.templates / "pages" / "methodology.md"
     inp = SiteInput(load_config(project, base_url), corpus.docs, corpus.sources, ledger, checked.links,
                     history.corrections(project.root), methodology.read_text(encoding="utf-8") if methodology.exists() else "")

@@ -52,7 +52,3 @@ def words(text: str) -> list[str]:
     """The words of text, for matching."""
     return [t.word for t in tokens(text)]
 
-
-def search_words(text: str) -> list[str]:
-    """The words of text and the shorter words inside long ones (贫困人口 → 贫困, 人口, 贫困人口)."""
-    return list(_tagger().tokenizer.cut_for_search(text, HMM=False))

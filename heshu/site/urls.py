@@ -1,7 +1,6 @@
 """The one place that maps pages to paths and links: relative links, safe schemes, no path outside site/."""
 from __future__ import annotations
 
-import posixpath
 import re
 from urllib.parse import quote, urlsplit
 
@@ -30,8 +29,11 @@ def page_path(kind: str, ident: str | None = None) -> str:
 
 
 def href(from_path: str, to_path: str, fragment: str = "") -> str:
-    """A relative link from one page to another, which works from a sub-path and from the file system."""
-    rel = posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+    """A relative link from one page to another, which works from a sub-path and from the file system.
+
+    Both paths are inside site/; the link climbs to the site's root and goes down again.
+    """
+    rel = "../" * from_path.count("/") + to_path
     return quote(rel) + (f"#{fragment}" if fragment else "")
 
 

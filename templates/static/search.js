@@ -50,7 +50,7 @@
     (q.match(/[\u3400-\u9fff]+/g) || []).forEach(function (run) {
       if (run.length < 2) return;
       for (var i = 0; i < run.length - 1; i++) groups.push(["b:" + run.slice(i, i + 2)]);
-      boosts.push("w:" + run);
+      boosts.push(run);
     });
     (q.match(/[a-z][a-z0-9]*/g) || []).forEach(function (w) { groups.push(["l:" + w]); });
     return { groups: groups, boosts: boosts };
@@ -68,14 +68,13 @@
           var set = {}; lists.forEach(function (l) { l.forEach(function (i) { set[i] = true; }); }); return set;
         });
       });
-      return Promise.all([Promise.all(lookups), Promise.all(p.boosts.map(postings))]);
-    }).then(function (r) {
-      var sets = r[0], boost = {};
-      r[1].forEach(function (l) { l.forEach(function (i) { boost[i] = (boost[i] || 0) + 1; }); });
+      return Promise.all(lookups);
+    }).then(function (sets) {
       var hits = Object.keys(sets[0]).map(Number).filter(function (i) {
         return sets.every(function (s) { return s[i]; });
       });
-      hits.sort(function (a, b) { return (boost[b] || 0) - (boost[a] || 0) || a - b; });
+      hits.sort(function (a, b) { return a - b; });
+      hits.words = p.boosts;
       return hits;
     });
   }
@@ -83,14 +82,21 @@
     list.textContent = "";
     if (hits === null) { status.textContent = "请输入至少两个字或一个数字。"; return; }
     var summary = hits.length ? "找到 " + hits.length + " 条结果：" + query : "没有找到：" + query;
-    var top = hits.slice(0, 50);
+    var top = hits.slice(0, 200);
     var needed = {};
     top.forEach(function (i) { needed[Math.floor(i / meta.chunk)] = true; });
     Promise.all(Object.keys(needed).map(function (c) {
       return load("r" + c, "records/" + c + ".js", chunks[c]);
     })).then(function () {
-      top.forEach(function (i) {
-        var rec = chunks[Math.floor(i / meta.chunk)][i % meta.chunk];
+      function record(i) { return chunks[Math.floor(i / meta.chunk)][i % meta.chunk]; }
+      function score(i) {  // the whole word in the title first, then claims before paragraphs
+        var r = record(i), s = r[0] === "claim" ? 1 : 0;
+        (hits.words || []).forEach(function (w) { if (r[1].indexOf(w) >= 0) s += 2; });
+        return s;
+      }
+      top.sort(function (a, b) { return score(b) - score(a) || a - b; });
+      top.slice(0, 50).forEach(function (i) {
+        var rec = record(i);
         var li = document.createElement("li"), a = document.createElement("a"), p = document.createElement("p");
         a.href = root + rec[3];
         a.textContent = (rec[0] === "claim" ? "数字：" : "原文：") + rec[1];
