@@ -61,12 +61,24 @@ def cmd_check(args: argparse.Namespace) -> int:
     return report_problems(result.problems)
 
 
+MAX_SHOWN = 200
+
+
+REPORTED: set = set()  # problems already printed in this run (extract, link and build share the reports')
+
+
 def report_problems(problems) -> int:
-    for p in problems:
+    """Print the problems (the first MAX_SHOWN of a flood) and return the exit status."""
+    new = [p for p in problems if p not in REPORTED]
+    REPORTED.update(new)
+    problems = new
+    for p in problems[:MAX_SHOWN]:
         print(p, file=sys.stderr)
+    if len(problems) > MAX_SHOWN:
+        print(f"... and {len(problems) - MAX_SHOWN} more", file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s)", file=sys.stderr)
-    return 1 if problems else 0
+    return 1 if problems or REPORTED else 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -93,7 +105,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_all(args: argparse.Namespace) -> int:
     """extract, link, then build (which checks first)."""
     args.tables = False
-    return cmd_extract(args) or cmd_link(args) or cmd_build(args)
+    statuses = [cmd_extract(args), cmd_link(args), cmd_build(args)]  # a bad report does not stop the others
+    return max(statuses)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -114,6 +127,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    REPORTED.clear()
     args = parser().parse_args(argv)
     func = getattr(args, "func", cmd_all)
     try:

@@ -33,3 +33,6 @@ class HeshuError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self):  # so that it crosses from a worker process intact
+        return HeshuError, (self.problems,)

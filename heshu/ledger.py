@@ -130,7 +130,10 @@ def _compose(text: str, shown: str):
 
 
 def _duplicate_keys(node, shown: str) -> list[Problem]:
-    problems, stack = [], [node]
+    problems = [Problem(Location(shown, k.start_mark.line + 1), f"the section `{k.value}` appears twice",
+                        "merge the two into one") for i, (k, _) in enumerate(node.value)
+                if isinstance(k, yaml.ScalarNode) and k.value in {x.value for x, _ in node.value[:i]}]
+    stack = [v for _, v in node.value]
     while stack:
         n = stack.pop()
         if isinstance(n, yaml.MappingNode):

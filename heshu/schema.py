@@ -66,7 +66,9 @@ def _fields(e: Entry, path: str, section: str, checks: dict[str, Check], require
 
 def _claim_refs(e: Entry, path: str, sources: dict[str, Source], known_docs: set[str]) -> list[Problem]:
     doc, quote, text = e.fields.get("doc"), e.fields.get("quote"), e.fields.get("text")
-    if isinstance(doc, str) and known_docs and doc not in known_docs:
+    if not isinstance(doc, str):
+        return []  # its type is reported with the other fields
+    if known_docs and doc not in known_docs:
         return [Problem(e.where(path, "doc"), f"unknown document `{doc}`",
                         f"use one of the ids in seeds/documents.yaml: {', '.join(sorted(known_docs))}")]
     src = sources.get(doc)
@@ -87,6 +89,8 @@ def _series_refs(series: list[Entry], path: str, claim_ids: set[str]) -> list[Pr
         members = s.fields.get("members")
         for i, m in enumerate(members if isinstance(members, list) else []):
             where = s.where(path, f"members[{i}]")
+            if not isinstance(m, str):
+                continue  # reported as a wrong type
             if m not in claim_ids:
                 problems.append(Problem(where, f"series `{s.id}` names unknown claim `{m}`",
                                         "use the id of a claim in the `claims` section, or remove it"))
@@ -101,7 +105,7 @@ def _check_refs(e: Entry, path: str, claim_ids: set[str]) -> list[Problem]:
     problems, names = [], e.fields.get("claims")
     if isinstance(names, dict):
         for name, cid in names.items():
-            if cid not in claim_ids:
+            if isinstance(cid, str) and cid not in claim_ids:
                 problems.append(Problem(e.where(path, f"claims.{name}"), f"check `{e.id}` names unknown claim `{cid}`",
                                         "use the id of a claim in the `claims` section"))
     expr = e.fields.get("expr")

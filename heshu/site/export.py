@@ -16,8 +16,14 @@ def plain_number(v) -> str:
     return format(d, "f")
 
 
+SCRIPT_SAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029",
+               **{c: f"\\u{ord(c):04x}" for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"}}
+
+
 def dumps(data) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True, default=str) + "\n"
+    """JSON that is the same data, but safe even if a page inlines it: <, >, & and direction controls escaped."""
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True, default=str)
+    return "".join(SCRIPT_SAFE.get(ch, ch) for ch in text) + "\n"
 
 
 def claims_csv(rows: list[dict]) -> bytes:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,11 +48,12 @@ class Site:
 
 
 BIDI = {c: f"[U+{ord(c):04X}]" for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"}
+BIDI_RE = re.compile("[" + "".join(BIDI) + "]")
 
 
 def inert(value):
     """Text with its direction-changing control characters shown instead of obeyed."""
-    if isinstance(value, str) and any(c in value for c in BIDI):
+    if isinstance(value, str) and BIDI_RE.search(value):
         out = "".join(BIDI.get(c, c) for c in value)
         return Markup(out) if isinstance(value, Markup) else out
     return value

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import multiprocessing
 import os
 import posixpath
 import re
@@ -44,31 +45,62 @@ def render(env: Environment, page: Page, base_url: str) -> str:
                                   f"cannot render {page.path}: {type(e).__name__}: {e}", "fix the template")]) from None
 
 
-def write(site: Site, templates: Path, out: Path, base_url: str) -> int:
-    """Render and write the whole site into out (a new folder); the number of pages."""
-    env = environment(templates)
-    written: set[str] = set()
-    for page in site.pages:
-        _put(out, page.path, render(env, page, base_url).encode("utf-8"), written)
+def write(site: Site, templates: Path, out: Path, base_url: str, workers: int | None = None) -> int:
+    """Render and write the whole site into out (a new folder); the number of pages.
+
+    Pages are rendered by several processes where there are several cores and many pages.
+    """
+    paths = [p.path for p in site.pages] + sorted(site.files)
+    _check_paths(paths)
+    workers = workers or min(os.cpu_count() or 1, 4)
+    global _JOB
+    _JOB = (site.pages, templates, out, base_url)
+    if workers > 1 and len(site.pages) > 400 and "fork" in multiprocessing.get_all_start_methods():
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            pool.map(_render_share, [(k, workers) for k in range(workers)])
+    else:
+        _render_share((0, 1))
+    _JOB = None
+    made: set[str] = set()
     for path, content in sorted(site.files.items()):
-        _put(out, path, content, written)
+        _put(out, path, content, made)
     static = templates / "static"
     for f in sorted(static.rglob("*")) if static.is_dir() else []:
         if f.is_file():
-            _put(out, "static/" + f.relative_to(static).as_posix(), f.read_bytes(), written)
+            _put(out, "static/" + f.relative_to(static).as_posix(), f.read_bytes(), made)
     return len(site.pages)
 
 
-def _put(out: Path, path: str, content: bytes, written: set[str]) -> None:
-    target = (out / path).resolve()
-    if out.resolve() not in target.parents:
-        raise HeshuError([Problem(Location(path), "a page would be written outside site/", "use plain ids")])
-    if path in written:
-        raise HeshuError([Problem(Location(path), "two pages would be written to the same file",
-                                  "give each claim, series and document its own id")])
-    written.add(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(content)
+_JOB = None  # what the worker processes render: they inherit it when they are forked
+
+
+def _render_share(share: tuple[int, int]) -> None:
+    k, n = share
+    pages, templates, out, base_url = _JOB
+    env = environment(templates)
+    made: set[str] = set()
+    for page in pages[k::n]:
+        _put(out, page.path, render(env, page, base_url).encode("utf-8"), made)
+
+
+def _check_paths(paths: list[str]) -> None:
+    seen: set[str] = set()
+    for path in paths:
+        parts = path.split("/")
+        if path.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\\" in path:
+            raise HeshuError([Problem(Location(path), "a page would be written outside site/", "use plain ids")])
+        if path in seen:
+            raise HeshuError([Problem(Location(path), "two pages would be written to the same file",
+                                      "give each claim, series and document its own id")])
+        seen.add(path)
+
+
+def _put(out: Path, path: str, content: bytes, made: set[str]) -> None:
+    folder = path.rsplit("/", 1)[0] if "/" in path else ""
+    if folder not in made:
+        (out / folder).mkdir(parents=True, exist_ok=True)
+        made.add(folder)
+    (out / path).write_bytes(content)
 
 
 # ---------------------------------------------------------------- links

@@ -13,6 +13,8 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .export import SCRIPT_SAFE
+
 
 CJK = re.compile(r"[\u3400-\u9fff]+")
 LATIN = re.compile(r"[a-z0-9][a-z0-9.]*")
@@ -73,6 +75,6 @@ def build(records: list[Record]) -> dict[str, str]:
 
 def _js(call: str, data) -> str:
     body = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    # </script> and line separators must not survive inside a script
-    body = body.replace("<", "\\u003c").replace(">", "\\u003e").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    # </script>, line separators and direction controls must not survive inside a script
+    body = "".join(SCRIPT_SAFE.get(ch, ch) for ch in body)
     return f"heshuSearch.{call}({body});\n"

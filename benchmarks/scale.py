@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""How Heshu scales: a synthetic corpus of N reports through extract, link and build.
+
+For N = 2, 20, 200 (or --sizes), prints claims, pages, seconds for extract, link and build, pages
+per second and peak memory; and, on the same disk in the same run, three references for the same
+page count: Jinja2 rendering the pages with one template and nothing else (the floor of a Python
+build), Hugo building as many pages from generated content (where `hugo` is installed), and the
+time to create 10,000 files of 5 KB in nested folders (the disk's floor).
+Usage: python benchmarks/scale.py [--sizes 2 20 200] [--keep DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import corpus  # noqa: E402
+
+
+def run_step(root: Path, command: str) -> tuple[float, int, str]:
+    """Seconds, peak memory (KiB) and output of one build.py command in its own process."""
+    code = ("import resource, subprocess, sys, time;"
+            f"t = time.perf_counter(); p = subprocess.run([sys.executable, {str(ROOT / 'build.py')!r}, '--root', "
+            f"{str(root)!r}, {command!r}], capture_output=True, text=True);"
+            "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss);"
+            "print(p.stdout + p.stderr, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    seconds, peak = done.stdout.split()
+    return float(seconds), int(peak), done.stderr
+
+
+def jinja_floor(pages: int, out: Path) -> float:
+    """Seconds for Jinja2 to render and write `pages` small pages with one template, one process."""
+    from jinja2 import Environment
+    env = Environment(autoescape=True)
+    template = env.from_string(
+        "<!doctype html><html lang=zh-CN><head><title>{{ title }}</title></head><body><nav>{% for l in links %}"
+        "<a href=\"{{ l }}\">{{ l }}</a>{% endfor %}</nav><main><h1>{{ title }}</h1><p>{{ text }}</p>"
+        "<dl>{% for k, v in facts %}<dt>{{ k }}</dt><dd>{{ v }}</dd>{% endfor %}</dl></main></body></html>")
+    links = [f"../../section{i}/index.html" for i in range(8)]
+    facts = [("数值", "23.9万人"), ("时期", "2019年"), ("类型", "实际"), ("指标", "贫困人口")]
+    text = "截至2018年底，农村贫困人口由2014年建档立卡时的329万减少到25.5万，贫困村由7993个减少到918个。" * 3
+    started = time.perf_counter()
+    for i in range(pages):
+        folder = out / "claims" / f"c{i:06d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "index.html").write_text(template.render(title=f"数字 {i}", links=links, text=text, facts=facts),
+                                           encoding="utf-8")
+    return time.perf_counter() - started
+
+
+def files_floor(out: Path, count: int = 10_000, size: int = 5 * 1024) -> float:
+    blob = b"x" * size
+    started = time.perf_counter()
+    for i in range(count):
+        folder = out / f"d{i // 1000}" / f"e{i // 100 % 10}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"f{i}.html").write_bytes(blob)
+    return time.perf_counter() - started
+
+
+def hugo(pages: int, out: Path) -> float | None:
+    """Seconds for Hugo to build `pages` pages from generated content, or None without hugo."""
+    exe = shutil.which("hugo")
+    if not exe:
+        return None
+    (out / "content" / "claims").mkdir(parents=True)
+    (out / "layouts" / "_default").mkdir(parents=True)
+    (out / "hugo.toml").write_text('baseURL = "https://example.org/"\ntitle = "bench"\n'
+                                   'disableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n', encoding="utf-8")
+    (out / "layouts" / "_default" / "single.html").write_text(
+        "<!doctype html><html lang=zh-CN><head><title>{{ .Title }}</title></head><body><main><h1>{{ .Title }}</h1>"
+        "{{ .Content }}<dl>{{ range $k, $v := .Params.facts }}<dt>{{ $k }}</dt><dd>{{ $v }}</dd>{{ end }}</dl>"
+        "</main></body></html>", encoding="utf-8")
+    (out / "layouts" / "_default" / "list.html").write_text("<html><body>{{ .Title }}</body></html>", encoding="utf-8")
+    (out / "layouts" / "index.html").write_text("<html><body>home</body></html>", encoding="utf-8")
+    text = "截至2018年底，农村贫困人口由2014年建档立卡时的329万减少到25.5万，贫困村由7993个减少到918个。" * 3
+    for i in range(pages):
+        (out / "content" / "claims" / f"c{i:06d}.md").write_text(
+            f'---\ntitle: "数字 {i}"\nfacts:\n  数值: 23.9万人\n  时期: 2019年\n---\n{text}\n', encoding="utf-8")
+    started = time.perf_counter()
+    subprocess.run([exe, "--source", str(out), "--destination", str(out / "public"), "--quiet"], check=True)
+    return time.perf_counter() - started
+
+
+def measure(n: int, work: Path) -> dict:
+    root = work / f"n{n}"
+    shutil.copytree(ROOT / "templates", root / "templates")
+    corpus.make(ROOT / "seeds", root, n)
+    row = {"reports": n}
+    for step in ("extract", "link", "build"):
+        seconds, peak, output = run_step(root, step)
+        row[step] = round(seconds, 2)
+        row[f"{step}_peak_mib"] = round(peak / 1024)
+        if step == "build":
+            line = next((l for l in output.splitlines() if l.startswith("build:") and "pages," in l), "")
+            row["pages"] = int(line.split()[1]) if line else 0
+            row["claims"] = int(line.split()[3]) if line else 0
+    row["pages_per_s"] = round(row["pages"] / row["build"]) if row["build"] else 0
+    row["jinja_floor"] = round(jinja_floor(row["pages"], work / f"jinja{n}"), 2)
+    row["build_vs_jinja"] = round(row["build"] / row["jinja_floor"], 2) if row["jinja_floor"] else None
+    h = hugo(row["pages"], work / f"hugo{n}")
+    row["hugo"] = round(h, 2) if h is not None else None
+    row["hugo_pages_per_s"] = round(row["pages"] / h) if h else None
+    row["speed_vs_hugo"] = round(row["pages_per_s"] / row["hugo_pages_per_s"], 2) if h else None
+    return row
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[2, 20, 200])
+    ap.add_argument("--keep", type=Path, help="keep the generated projects in this folder")
+    args = ap.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="heshu-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{platform.system()} {platform.release()}")
+    print(f"10,000 files of 5 KB in nested folders: {files_floor(work / 'files'):.2f} s")
+    rows = [measure(n, work) for n in args.sizes]
+    keys = list(rows[0])
+    print("| " + " | ".join(keys) + " |")
+    print("|" + "---|" * len(keys))
+    for r in rows:
+        print("| " + " | ".join(str(r[k]) for k in keys) + " |")
+    print(json.dumps(rows, ensure_ascii=False))
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

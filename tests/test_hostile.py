@@ -1,0 +1,230 @@
+"""Hostile and broken input: every wrong type gets its message, bad reports are skipped, hostile text is
+inert, random input never escapes as a traceback, and a killed build leaves the old site whole."""
+import html.parser
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import build
+from heshu import ledger
+from heshu.errors import HeshuError
+from heshu.numbers import read_number
+from heshu.schema import validate
+from conftest import ROOT
+
+QUOTE = "脱贫攻坚取得决定性成果,贫困发生率由2014年建档立卡时的13.6%下降到1.1%。"
+BASE = {"id": "sx2019-aaaa0001", "doc": "sx2019", "text": "13.6%", "value": 13.6, "quote": QUOTE}
+VERDICTS = "unrated, accurate, mostly-accurate, misleading, inaccurate, unverifiable"
+
+WRONG = [
+    ("id", "../x", "`id`: `'../x'` is not a valid id; use lower-case letters, digits and - only (no / or ..)"),
+    ("doc", 5, "`doc`: `5` is not a document id; use an id from seeds/documents.yaml"),
+    ("text", [1], "`text`: `[1]` is not text; write the figure as it appears, in quotes if needed"),
+    ("value", "abc", "`value`: `'abc'` is not a number or a range; write a number (239000) or a range [low, high]"),
+    ("unit", 5, "`unit`: `5` is not a unit; write the unit as text, e.g. 人 or 元 (or '' for none)"),
+    ("approx", "maybe", "`approx`: `maybe` is not one of the allowed values; use one of: exact, about, over, under"),
+    ("year", 2019.5, "`year`: `2019.5` is not a year; write a year such as 2019, or null if it is unknown"),
+    ("period", 5, "`period`: `5` is not text; describe the period as text, e.g. 2019年上半年"),
+    ("kind", "plan", "`kind`: `plan` is not one of the allowed values; use one of: actual, target"),
+    ("measure", "stock", "`measure`: `stock` is not one of the allowed values; use one of: level, change"),
+    ("subject", ["a"], "`subject`: `['a']` is not text; name what is measured, e.g. 贫困人口"),
+    ("verdict", True, f"`verdict`: `True` is not one of the allowed values; use one of: {VERDICTS}"),
+    ("note", 5, "`note`: `5` is not text; write the note as text (markdown); use `|` for several lines"),
+    ("sources", "x", "`sources`: must be a list; write each source as `- title: ...` and `url: https://...`"),
+    ("sources", [{"title": "t", "url": "data:text/html,x"}],
+     "`sources`: the url `data:text/html,x` is not an http(s) address; use an address starting with https:// or http://"),
+    ("reviewed", "yesterday", "`reviewed`: `'yesterday'` is not a date; write the date as YYYY-MM-DD"),
+    ("rejected", "nope", "`rejected`: `'nope'` is not true or false; write true or false"),
+    ("quote", 5, "`quote`: `5` is not text; write the sentence as it appears in the report"),
+    ("offset", -3, "`offset`: `-3` is not an offset; write a whole number of characters from the start of the file"),
+    ("line", "x", "`line`: `'x'` is not a line number; write a whole number"),
+    ("vanished", "x", "`vanished`: `'x'` is not true or false; write true or false, or delete the line"),
+    ("auto", 5, "`auto`: `5` is not a fingerprint; delete the line; the program writes it"),
+]
+
+
+@pytest.fixture
+def project(tmp_path):
+    for name in ("seeds", "templates"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    return tmp_path
+
+
+def check(project: Path, text: str, capsys) -> tuple[int, list[str]]:
+    (project / "claims.yaml").write_text(text, encoding="utf-8")
+    status = build.main(["--root", str(project), "check"])
+    return status, capsys.readouterr().err.splitlines()
+
+
+@pytest.mark.parametrize("field, value, message", WRONG, ids=[f"{w[0]}={w[1]!r}" for w in WRONG])
+def test_a_wrong_type_in_each_field(project, capsys, field, value, message):
+    claim = {**BASE, field: value}
+    text = yaml.safe_dump({"claims": [claim]}, allow_unicode=True, sort_keys=False)
+    line = next(n for n, l in enumerate(text.splitlines(), 1) if l.lstrip("- ").startswith(f"{field}:"))
+    status, err = check(project, text, capsys)
+    assert status == 1
+    assert err[0] == f"claims.yaml:{line}: {message}"
+
+
+def test_every_field_of_the_schema_has_a_wrong_type_case():
+    from heshu.schema import CLAIM_FIELDS
+    assert set(CLAIM_FIELDS) == {w[0] for w in WRONG}
+
+
+def test_a_ledger_of_100000_claims_is_read_and_checked(project, capsys):
+    base = yaml.safe_dump({"claims": [BASE]}, allow_unicode=True, sort_keys=False).split("\n", 1)[1]
+    items = [base.replace("aaaa0001", f"{i:08x}") for i in range(100_000)]
+    items[-1] = items[-1].replace("value: 13.6", "value: lots")
+    started = time.perf_counter()
+    status, err = check(project, "claims:\n" + "".join(items), capsys)
+    seconds = time.perf_counter() - started
+    assert status == 1
+    assert err == [f"claims.yaml:{1 + 5 * 99_999 + 4}: `value`: `'lots'` is not a number or a range; "
+                   "write a number (239000) or a range [low, high]", "1 problem(s)"]
+    assert seconds < 120
+
+
+def test_broken_reports_are_named_and_skipped_and_the_rest_builds(project, capsys):
+    shutil.copy(ROOT / "claims.yaml", project / "claims.yaml")
+    (project / "seeds" / "gbk.txt").write_bytes("全省新建学校120所。".encode("gb18030"))
+    (project / "seeds" / "blank.txt").write_text("\n\n", encoding="utf-8")
+    with open(project / "seeds" / "documents.yaml", "a", encoding="utf-8") as f:
+        for ident in ("gbk", "blank", "gone"):
+            f.write(f"- {{id: {ident}, file: {ident}.txt, title: t, publisher: p, published: 2020-01, year: 2020}}\n")
+    assert build.main(["--root", str(project)]) == 1
+    err = capsys.readouterr().err
+    assert "seeds/gbk.txt:1: the file is not UTF-8" in err
+    assert "seeds/blank.txt: the report is empty" in err
+    assert "file `gone.txt` is not a file in seeds/" in err
+    assert (project / "site" / "docs" / "sx2019" / "index.html").exists()
+    assert not (project / "site" / "docs" / "gbk").exists()
+
+
+HOSTILE_REPORT = """2019年工作回顾
+
+全省新建学校120所<script>alert(1)</script>，{{ 7*7 }}{% raw %}，"><img src=x onerror=alert(1)>，\u202e新增就业52万人。
+"""
+
+
+def test_hostile_text_in_a_report_is_inert_everywhere(project):
+    (project / "seeds" / "evil.txt").write_text(HOSTILE_REPORT, encoding="utf-8")
+    with open(project / "seeds" / "documents.yaml", "a", encoding="utf-8") as f:
+        f.write("- {id: evil, file: evil.txt, title: '<b>报告</b>{{ 1+1 }}', publisher: p, published: 2020-01, "
+                "year: 2020}\n")
+    assert build.main(["--root", str(project)]) == 0
+    site = project / "site"
+    texts = {p: p.read_text(encoding="utf-8") for p in site.rglob("*") if p.suffix in (".html", ".xml", ".js", ".json")
+             and "static" not in p.parts}
+    for path, text in texts.items():
+        assert "<script>alert" not in text and "<img src=x" not in text and "<b>报告" not in text, path
+        assert "\u202e" not in text, path
+    doc = texts[site / "docs" / "evil" / "index.html"]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in doc and "{{7*7}}" in doc and "[U+202E]" in doc
+    assert "&lt;b&gt;报告&lt;/b&gt;{{ 1+1 }}" in doc
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40), st.integers(0, 40))
+def test_the_number_reader_never_fails_on_any_text(text, pos):
+    n = read_number(text, min(pos, len(text)))
+    if n is not None:
+        assert 0 <= n.start <= n.fig_start < n.num_end <= n.end <= len(text)
+        assert n.approx in ("exact", "about", "over", "under")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_the_ledger_loader_reads_or_explains_any_text(text):
+    try:
+        led = ledger.load_text(text)
+    except HeshuError as e:
+        assert all(str(p).startswith("claims.yaml") for p in e.problems)
+        return
+    validate(led, {}, {"sx2019"})
+
+
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20))
+VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                                            max_size=3), max_leaves=10)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(["claims", "series", "checks", "other"]),
+                       st.lists(st.dictionaries(st.sampled_from(["id", "doc", "value", "members", "expr", "claims",
+                                                                 "verdict", "x"]), VALUES, max_size=5), max_size=3)))
+def test_any_yaml_structure_is_validated_without_a_traceback(data):
+    text = yaml.safe_dump(data, allow_unicode=True)
+    try:
+        led = ledger.load_text(text)
+    except HeshuError:
+        return
+    for p in validate(led, {}, {"sx2019"}):
+        assert str(p).startswith("claims.yaml")
+
+
+class Heading(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.inside, self.text = False, ""
+
+    def handle_starttag(self, tag, attrs):
+        self.inside = self.inside or tag == "h1"
+
+    def handle_endtag(self, tag):
+        if tag == "h1":
+            self.inside = False
+
+    def handle_data(self, data):
+        if self.inside:
+            self.text += data
+
+
+@pytest.fixture(scope="module")
+def claim_page():
+    from heshu.links import evaluate
+    from heshu.project import Project, load_config, load_corpus
+    from heshu.site.assemble import assemble
+    from heshu.site.pages import SiteInput
+    from heshu.site.render import environment
+    project = Project(ROOT)
+    corpus, led = load_corpus(project), ledger.load(project.ledger)
+    site = assemble(SiteInput(load_config(project), corpus.docs, corpus.sources, led, evaluate(led, corpus.docs),
+                              None, ""))
+    return next(p for p in site.pages if p.template == "claim.html"), environment(project.templates)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=40))
+def test_any_subject_is_rendered_as_text(claim_page, subject):
+    from heshu.site.pages import Page, inert
+    from heshu.site.render import render
+    page, env = claim_page
+    c = {**page.context["c"], "subject": subject}
+    out = render(env, Page(page.path, page.template, {**page.context, "c": c}), "https://example.org/")
+    parser = Heading()
+    parser.feed(out)
+    assert parser.text == f"{c['text']} {inert(subject)}"
+
+
+def test_a_killed_build_leaves_the_previous_site_whole(project):
+    shutil.copy(ROOT / "claims.yaml", project / "claims.yaml")
+    assert build.main(["--root", str(project), "build"]) == 0
+    before = {p.relative_to(project / "site"): p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root", str(project), "build"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while not (project / "site.tmp" / "claims").exists() and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    after = {p.relative_to(project / "site"): p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    assert after == before
+    assert build.main(["--root", str(project), "build"]) == 0  # and the next build clears the debris
+    assert not (project / "site.tmp").exists()
