@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from . import resources
+from . import cache, resources
 from .errors import HeshuError, Location, Problem
 
 # The fields of each section, in the order they are written.
@@ -80,7 +81,92 @@ def load(path: Path, shown: str = "claims.yaml") -> Ledger:
     except UnicodeDecodeError as e:
         raise HeshuError([Problem(Location(shown), f"the file is not UTF-8 text ({e.reason})",
                                   "re-save it as UTF-8")]) from None
-    return load_text(text, shown)
+    return load_cached(text, shown)
+
+
+def load_cached(text: str, shown: str = "claims.yaml") -> Ledger:
+    """The ledger written in text, reusing what earlier runs parsed of each unchanged claim.
+
+    Parsed items are kept in ~/.cache/heshu/ledger-items/, in shards by the hash of their text, so
+    that after an edit only the edited item is parsed again and only its shard is rewritten.
+    """
+    shards: dict[str, dict] = {}
+
+    def lookup(key: str):
+        if key[:2] not in shards:
+            shards[key[:2]] = cache.read(f"ledger-items/{key[:2]}.pickle") or {}
+        return shards[key[:2]].get(key)
+
+    parsed = _load_by_items(text, shown, lookup)
+    if parsed is None:
+        return load_text(text, shown)
+    ledger, fresh = parsed
+    for prefix in sorted({k[:2] for k in fresh}):
+        used = dict(shards[prefix])
+        used.update({k: v for k, v in fresh.items() if k[:2] == prefix})
+        cache.write(f"ledger-items/{prefix}.pickle", used)
+    return ledger
+
+
+SECTION_LINE = re.compile(r"^([a-z]+):[ \t]*$")
+
+
+def _load_by_items(text: str, shown: str, lookup) -> tuple[Ledger, dict] | None:
+    """The ledger parsed one list item at a time, each taken from `lookup` when it was parsed before;
+    and the items parsed now.
+
+    Works on files laid out as `save` writes them (sections of `- ` items at the margin); for
+    anything else, or any item that does not parse alone, returns None and the caller parses the
+    whole file, which also gives the exact error.
+    """
+    lines = text.split("\n")
+    sections: dict[str, list[Entry]] = {name: [] for name in SECTIONS}
+    seen, current, fresh, start = set(), None, {}, None
+
+    def close(end: int) -> bool:
+        if current is None or start is None:
+            return True
+        chunk = "\n".join(lines[start:end])
+        key = hashlib.sha1(chunk.encode("utf-8")).hexdigest()
+        entry = lookup(key)
+        if entry is None:
+            entry = _parse_item(chunk, shown)
+            if entry is None:
+                return False
+            fresh[key] = entry
+        fields, line, lines_ = entry
+        sections[current].append(Entry(dict(fields), line + start, {k: v + start for k, v in lines_.items()}))
+        return True
+
+    for n, line in enumerate(lines):
+        if not line or line[0] in " #":
+            continue
+        if line.startswith("- ") and current is not None:
+            if not close(n):
+                return None
+            start = n
+            continue
+        m = SECTION_LINE.match(line)
+        if not m or m.group(1) not in SECTIONS or m.group(1) in seen or not close(n):
+            return None
+        current, start = m.group(1), None
+        seen.add(current)
+    if not close(len(lines)):
+        return None
+    return Ledger(shown, sections["claims"], sections["series"], sections["checks"]), fresh
+
+
+def _parse_item(chunk: str, shown: str) -> tuple[dict, int, dict] | None:
+    try:
+        node = yaml.compose(chunk, Loader=resources.Loader)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(node, yaml.SequenceNode) or len(node.value) != 1 or _duplicate_keys(node, shown, top=False):
+        return None
+    entries, problems = _entries(node, shown, "item")
+    if problems or len(entries) != 1:
+        return None
+    return entries[0].fields, entries[0].line, entries[0].lines
 
 
 def load_text(text: str, shown: str = "claims.yaml") -> Ledger:
@@ -129,25 +215,24 @@ def _compose(text: str, shown: str):
         raise HeshuError([Problem(Location(shown), f"not valid YAML: {e}", "fix the syntax")]) from None
 
 
-def _duplicate_keys(node, shown: str) -> list[Problem]:
-    problems = [Problem(Location(shown, k.start_mark.line + 1), f"the section `{k.value}` appears twice",
-                        "merge the two into one") for i, (k, _) in enumerate(node.value)
-                if isinstance(k, yaml.ScalarNode) and k.value in {x.value for x, _ in node.value[:i]}]
-    stack = [v for _, v in node.value]
+def _duplicate_keys(node, shown: str, top: bool = True) -> list[Problem]:
+    """Keys written twice in one mapping (YAML would silently keep the last one)."""
+    problems, stack = [], [(node, top)]
     while stack:
-        n = stack.pop()
+        n, is_top = stack.pop()
         if isinstance(n, yaml.MappingNode):
             seen = set()
             for k, v in n.value:
                 if isinstance(k, yaml.ScalarNode):
                     if k.value in seen:
-                        problems.append(Problem(Location(shown, k.start_mark.line + 1),
-                                                f"the key `{k.value}` appears twice in one entry",
-                                                "keep one of them"))
+                        what = f"the section `{k.value}` appears twice" if is_top else \
+                            f"the key `{k.value}` appears twice in one entry"
+                        fix = "merge the two into one" if is_top else "keep one of them"
+                        problems.append(Problem(Location(shown, k.start_mark.line + 1), what, fix))
                     seen.add(k.value)
-                stack.append(v)
+                stack.append((v, False))
         elif isinstance(n, yaml.SequenceNode):
-            stack.extend(n.value)
+            stack.extend((item, False) for item in n.value)
     return problems
 
 

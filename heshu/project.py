@@ -67,6 +67,32 @@ def load_corpus(project: Project, log: Log = quiet) -> Corpus:
     return Corpus(docs, sources, problems)
 
 
+_SOURCES: list[Source] = []  # what forked workers extract from
+
+
+def _extract_share(share: tuple[int, int]) -> list[tuple[str, list[Claim]]]:
+    k, n = share
+    return [(s.doc.id, extract(s)) for s in _SOURCES[k::n]]
+
+
+def extract_all(sources: list[Source]) -> dict[str, list[Claim]]:
+    """The claims of every report, extracted on all cores when there are many reports."""
+    import multiprocessing
+    import os
+    workers = min(os.cpu_count() or 1, 4)
+    if workers < 2 or len(sources) < 8 or "fork" not in multiprocessing.get_all_start_methods():
+        return {s.doc.id: extract(s) for s in sources}
+    global _SOURCES
+    _SOURCES = sources
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            shares = pool.map(_extract_share, [(k, workers) for k in range(workers)])
+    finally:
+        _SOURCES = []
+    found = dict(pair for share in shares for pair in share)
+    return {s.doc.id: found[s.doc.id] for s in sources}
+
+
 @dataclass
 class ExtractResult:
     claims: dict[str, list[Claim]]
@@ -79,9 +105,8 @@ def run_extract(project: Project, log: Log = quiet) -> ExtractResult:
     """Find the claims in every report and merge them into claims.yaml, keeping people's edits."""
     corpus = load_corpus(project, log)
     ledger = ledger_mod.load(project.ledger)  # a broken ledger stops here, before anything is written
-    claims = {}
+    claims = extract_all(list(corpus.sources.values()))
     for doc_id, source in corpus.sources.items():
-        claims[doc_id] = extract(source)
         log(f"extract: {doc_id}: {len(claims[doc_id])} claims ({source.doc.title})")
     fresh = [c for doc_id in claims for c in claims[doc_id]]
     merged, report = merge_claims(ledger, fresh, set(corpus.sources), [d.id for d in corpus.docs])

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 from dataclasses import dataclass
-from pathlib import Path
+
+from .cache import cache_dir
 
 
 @dataclass(frozen=True)
@@ -14,12 +14,6 @@ class Token:
     pos: str  # jieba's part-of-speech tag: n, v, m, q, t, ...
     start: int
     end: int
-
-
-def cache_dir() -> Path:
-    """Where jieba's parsed dictionary is kept between runs (a folder the user owns)."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "heshu"
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,10 +1,15 @@
 """Shared helpers: fixture files, a temporary project with the seed reports."""
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# the tests keep their caches (parsed ledger items, jieba's dictionary) apart from the user's
+os.environ.setdefault("HESHU_CACHE", tempfile.mkdtemp(prefix="heshu-test-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

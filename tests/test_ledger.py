@@ -1,6 +1,7 @@
 """The ledger: extract is idempotent, people's edits survive re-extraction, nothing is dropped."""
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import given, settings, strategies as st
 
@@ -134,3 +135,18 @@ def test_no_edit_is_ever_lost(rounds):
         fields = {e.id: e.fields for e in led.claims}
         for (cid, key), value in expected.items():
             assert fields[cid][key] == value
+
+
+def test_the_item_cache_reads_exactly_what_a_full_parse_reads(tmp_path):
+    text = (ROOT / "claims.yaml").read_text(encoding="utf-8")
+    edited = text.replace("verdict: unrated", "verdict: accurate\n  note: |\n    多行\n    说明", 1)
+    for version in (text, edited, text):
+        full, cached = ledger.load_text(version), ledger.load_cached(version)
+        for a, b in ((full.claims, cached.claims), (full.series, cached.series), (full.checks, cached.checks)):
+            assert [(e.fields, e.line, e.lines) for e in a] == [(e.fields, e.line, e.lines) for e in b]
+
+
+@pytest.mark.parametrize("text", ["claims: []\n", "claims:\n- {id: a-1, doc: x}\n", "---\nclaims:\n- id: a-1\n",
+                                  "claims:\n- &x {id: a-1}\n- *x\n"])
+def test_other_layouts_are_read_by_a_full_parse(text):
+    assert [e.fields for e in ledger.load_cached(text).claims] == [e.fields for e in ledger.load_text(text).claims]

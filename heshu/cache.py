@@ -1,0 +1,37 @@
+"""A cache in a folder the user owns (~/.cache/heshu), for work that is slow to redo."""
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+
+def cache_dir() -> Path:
+    """The folder for Heshu's caches: $HESHU_CACHE, else $XDG_CACHE_HOME/heshu, else ~/.cache/heshu."""
+    if os.environ.get("HESHU_CACHE"):
+        return Path(os.environ["HESHU_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "heshu"
+
+
+def read(name: str) -> Any:
+    """What was stored under name, or None (a missing or unreadable cache is no error)."""
+    try:
+        with open(cache_dir() / name, "rb") as f:
+            return pickle.load(f)
+    except Exception:  # a cache from another version, or a half-written one
+        return None
+
+
+def write(name: str, value: Any) -> None:
+    """Store value under name, atomically; a cache that cannot be written is skipped."""
+    path = cache_dir() / name
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass
