@@ -68,9 +68,13 @@ def evaluate(check: dict, facts: dict[str, Fact]) -> Result:
 def derive(series: list[dict], facts: dict[str, Fact]) -> list[dict]:
     """Every check the program can propose from the series: stock and flow, growth, doubling, restatement."""
     out: list[dict] = []
+    rates: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+    for g in facts.values():
+        if g.measure == "change" and g.unit in ("%", "百分点"):
+            rates[(g.doc, g.quote)].append(g)
     for s in series:
         members = [facts[m] for m in s["members"] if m in facts]
-        out += _stock_flow(s, members) + _growth(s, members, facts) + _doubling(s, members)
+        out += _stock_flow(s, members) + _growth(s, members, rates) + _doubling(s, members)
         out += _restatements(s, members)
     unique = {c["id"]: c for c in out}
     return [unique[k] for k in sorted(unique)]
@@ -135,7 +139,7 @@ def _stock_flow(s: dict, members: list[Fact]) -> list[dict]:
     return out
 
 
-def _growth(s: dict, members: list[Fact], facts: dict[str, Fact]) -> list[dict]:
+def _growth(s: dict, members: list[Fact], rates: dict[tuple[str, str], list[Fact]]) -> list[dict]:
     """增长17.6% beside a figure: that figure over the same figure a year before says the same."""
     out = []
     for measure in ("level", "change"):
@@ -144,7 +148,7 @@ def _growth(s: dict, members: list[Fact], facts: dict[str, Fact]) -> list[dict]:
                   if f.measure == measure and f.kind == "actual" and f.year is not None and f.unit != "百分点"}
         for now in points.values():
             before = _from_beside(now, members) or points.get(now.year - 1)
-            rate = _rate_beside(now, facts) if before else None
+            rate = _rate_beside(now, rates) if before else None
             if rate is None:
                 continue
             expr = _growth_expr(rate, now)
@@ -161,10 +165,9 @@ def _from_beside(now: Fact, members: list[Fact]) -> Fact | None:
     return max(earlier, key=lambda f: f.offset) if earlier else None
 
 
-def _rate_beside(now: Fact, facts: dict[str, Fact]) -> Fact | None:
+def _rate_beside(now: Fact, rates: dict[tuple[str, str], list[Fact]]) -> Fact | None:
     """The growth rate stated right after a figure in its sentence (43.4万户，增长11.9%)."""
-    after = [g for g in facts.values() if g.quote == now.quote and g.doc == now.doc and g.offset > now.offset
-             and g.measure == "change" and g.unit in ("%", "百分点")]
+    after = [g for g in rates.get((now.doc, now.quote), []) if g.offset > now.offset]
     return min(after, key=lambda g: g.offset) if after else None
 
 

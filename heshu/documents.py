@@ -1,6 +1,8 @@
 """The documents: load the manifest and the reports, clean PDF debris, keep offsets."""
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 import unicodedata
 from collections import Counter
@@ -8,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from . import resources
+from . import cache, resources
 from .errors import Location, Problem
 from .model import Block, CleanText, Document, Source
 
@@ -101,7 +103,26 @@ def load_source(seeds: Path, doc: Document) -> tuple[Source | None, Problem | No
                              "re-save it as UTF-8 (e.g. iconv -f GB18030 -t UTF-8)")
     if not raw.strip():
         return None, Problem(where, "the report is empty", "put its text in the file or drop its manifest entry")
-    return Source(doc, raw, clean(raw)), None
+    return Source(doc, raw, clean_cached(raw)), None
+
+
+@functools.lru_cache(maxsize=1)
+def _cleaner_version() -> str:
+    """A digest of the cleaner's code and rules: a cached text is reused only by the same cleaner."""
+    code = Path(__file__).read_bytes() + (resources.DATA_DIR / "cleaning.yaml").read_bytes()
+    return hashlib.sha1(code).hexdigest()[:12]
+
+
+def clean_cached(raw: str) -> CleanText:
+    """clean(raw), reused from ~/.cache/heshu when this cleaner has cleaned the same text before."""
+    key = hashlib.sha256(raw.encode("utf-8")).hexdigest()
+    name = f"clean/{_cleaner_version()}/{key[:2]}/{key}.pickle"
+    found = cache.read(name)
+    if isinstance(found, CleanText):
+        return found
+    result = clean(raw)
+    cache.write(name, result)
+    return result
 
 
 # ---------------------------------------------------------------- cleaning

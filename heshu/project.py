@@ -184,7 +184,7 @@ def run_build(project: Project, log: Log = quiet, base_url: str | None = None) -
     from .site import history
     from .site.assemble import assemble
     from .site.pages import SiteInput
-    from .site.render import check_links, swap, write
+    from .site.render import swap, write
     checked = run_check(project, log)
     if not checked.ledger_ok:
         return BuildResult(0, 0, checked.problems)
@@ -200,12 +200,11 @@ def run_build(project: Project, log: Log = quiet, base_url: str | None = None) -
     tmp.mkdir()
     try:
         log(f"build: writing {len(site.pages)} pages")
-        pages = write(site, project.templates, tmp, inp.config["base_url"])
-        broken = check_links(tmp)
+        broken = write(site, project.templates, tmp, inp.config["base_url"])
         if broken:
             raise HeshuError(broken)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     swap(tmp, project.site)
-    return BuildResult(pages, len(checked.links.facts), corpus.problems)
+    return BuildResult(len(site.pages), len(checked.links.facts), corpus.problems)

@@ -209,3 +209,14 @@ def test_a_bad_ledger_builds_nothing(tmp_path, capsys):
     assert build.main(["--root", str(root), "build"]) == 1
     assert not (root / "site").exists()
     assert "is not one of the allowed values" in capsys.readouterr().err
+
+
+def test_a_link_to_a_page_that_was_not_written_fails_the_build(tmp_path, capsys):
+    root = copy_project(tmp_path)
+    home = root / "templates" / "home.html"
+    home.write_text(home.read_text(encoding="utf-8").replace(
+        "{% block content %}", "{% block content %}<a href=\"{{ url('claim', 'sx2019-00000000') }}\">x</a>"),
+        encoding="utf-8")
+    assert build.main(["--root", str(root), "build"]) == 1
+    assert "site/claims/sx2019-00000000/index.html: a page links here but it was not written" in capsys.readouterr().err
+    assert not (root / "site").exists()

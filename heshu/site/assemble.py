@@ -33,6 +33,12 @@ def assemble(inp: SiteInput) -> Site:
         if t["outcome"]:
             target_of.setdefault(t["outcome"]["id"], t)
     docs = [d for d in inp.docs if d.id in blocks]
+    paragraph_of = {cid: b for bl in blocks.values() for b in bl for cid in b["claims"]}
+    checks_of_series: dict[str, list[dict]] = {}
+    for ch in checks:
+        for sid in sorted({of_claim[i["id"]]["id"] for i in ch["claims"] if i["id"] in of_claim}):
+            checks_of_series.setdefault(sid, []).append(ch)
+    charts = {}  # one chart per series for all claim pages (they sit at the same depth)
     common = {"site": inp.config, "docs": docs}
     pages = [
         Page("index.html", "home.html", {**common, "counts": counts(claims), "checks": checks[:8],
@@ -59,22 +65,25 @@ def assemble(inp: SiteInput) -> Site:
     for c in claims.values():
         s = of_claim.get(c["id"])
         ctx = {**common, "c": c, "doc": doc_by_id[c["doc"]], "series": s, "checks": checks_of.get(c["id"], []),
-               "target": target_of.get(c["id"]), "paragraph": _paragraph(blocks.get(c["doc"], []), c["id"]),
+               "target": target_of.get(c["id"]), "paragraph": paragraph_of.get(c["id"]),
                "json_ld": json_ld(c, doc_by_id[c["doc"]], inp.config) if c["verdict"] != "unrated" else ""}
         path = page_path("claim", c["id"])
-        ctx["chart"] = series_chart(s, path, c["id"]) if s else ""
+        if s and s["id"] not in charts:
+            charts[s["id"]] = series_chart(s, path)
+        ctx["chart"] = charts[s["id"]] if s else ""
         pages.append(Page(path, "claim.html", ctx))
         pages.append(Page(page_path("card", c["id"]), "card.html", {**common, "c": c}))
     for s in series.values():
         path = page_path("series", s["id"])
-        related = [ch for ch in checks if any(item["id"] in {m["id"] for m in s["members"]} for item in ch["claims"])]
-        pages.append(Page(path, "series.html", {**common, "s": s, "chart": series_chart(s, path), "checks": related}))
+        pages.append(Page(path, "series.html", {**common, "s": s, "chart": series_chart(s, path),
+                                                "checks": checks_of_series.get(s["id"], [])}))
     reviewed = sorted([c for c in claims.values() if c["verdict"] != "unrated"],
                       key=lambda c: (c["reviewed"], c["id"]), reverse=True)
     pages.append(Page("feed.xml", "feed.xml", {**common, "claims": reviewed[:50], "updated": _updated(reviewed, docs)}))
     html = [p.path for p in pages if p.path.endswith(".html") and p.path != "404.html"]
     pages.append(Page("sitemap.xml", "sitemap.xml", {**common, "paths": sorted(html)}))
-    return Site(pages, _files(inp, claims, series, checks, blocks))
+    anchors = {page_path("doc", d): {b["anchor"] for b in bl} for d, bl in blocks.items()}
+    return Site(pages, _files(inp, claims, series, checks, blocks), anchors)
 
 
 def _in_order(claims: dict[str, dict], inp) -> list[dict]:
@@ -90,10 +99,6 @@ def _recent(claims: dict[str, dict]) -> list[dict]:
 def _main_series(series: dict[str, dict]) -> list[dict]:
     ranked = sorted(series.values(), key=lambda s: (-len(s["members"]), s["title"]))[:HOME_SERIES]
     return [{**s, "chart": series_chart(s, "index.html", small=True)} for s in ranked]
-
-
-def _paragraph(blocks: list[dict], claim_id: str) -> dict | None:
-    return next((b for b in blocks if claim_id in b["claims"]), None)
 
 
 def _updated(reviewed: list[dict], docs) -> str:

@@ -45,6 +45,7 @@ class SiteInput:
 class Site:
     pages: list[Page]
     files: dict[str, bytes] = field(default_factory=dict)  # data files, search index, feeds
+    anchors: dict[str, set[str]] = field(default_factory=dict)  # the ids links may point into, by page
 
 
 BIDI = {c: f"[U+{ord(c):04X}]" for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"}
@@ -161,7 +162,7 @@ def series_views(inp: SiteInput, claims: dict[str, dict]) -> dict[str, dict]:
 def series_chart(s: dict, from_path: str, highlight: str = "", small: bool = False) -> Markup:
     """The chart of a series as seen from a page (its points link to their claims)."""
     points = [charts.Point(c["year"], _number(c["value"]), c["kind"], c["measure"], c["text"],
-                           href(from_path, page_path("claim", c["id"])), c["id"] == highlight)
+                           href(from_path, page_path("claim", c["id"])), c["id"] == highlight, c["id"])
               for c in s["members"] if c["year"] is not None and _number(c["value"]) is not None]
     return charts.chart(s["id"] + ("-small" if small else ""), s["title"], s["unit"], points, small)
 

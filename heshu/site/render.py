@@ -24,15 +24,20 @@ def environment(templates: Path) -> Environment:
                        finalize=inert)
 
 
-def render(env: Environment, page: Page, base_url: str) -> str:
-    """One page as text, with links relative to its own place."""
+def render(env: Environment, page: Page, base_url: str, links: set | None = None) -> str:
+    """One page as text, with links relative to its own place; the pages it links to go into `links`."""
+    links = set() if links is None else links
+
     def url(kind: str, ident: str | None = None, fragment: str = "") -> str:
+        links.add((page_path(kind, ident), fragment))
         return href(page.path, page_path(kind, ident), fragment)
 
     def static(name: str) -> str:
+        links.add((f"static/{name}", ""))
         return href(page.path, f"static/{name}")
 
     def to(path: str) -> str:
+        links.add((path, ""))
         return href(page.path, path)
 
     helpers = {"url": url, "static": static, "to": to, "path": page.path,
@@ -45,8 +50,8 @@ def render(env: Environment, page: Page, base_url: str) -> str:
                                   f"cannot render {page.path}: {type(e).__name__}: {e}", "fix the template")]) from None
 
 
-def write(site: Site, templates: Path, out: Path, base_url: str, workers: int | None = None) -> int:
-    """Render and write the whole site into out (a new folder); the number of pages.
+def write(site: Site, templates: Path, out: Path, base_url: str, workers: int | None = None) -> list[Problem]:
+    """Render and write the whole site into out (a new folder); every link to a page that was not written.
 
     Pages are rendered by several processes where there are several cores and many pages.
     """
@@ -55,32 +60,51 @@ def write(site: Site, templates: Path, out: Path, base_url: str, workers: int | 
     workers = workers or min(os.cpu_count() or 1, 4)
     global _JOB
     _JOB = (site.pages, templates, out, base_url)
-    if workers > 1 and len(site.pages) > 400 and "fork" in multiprocessing.get_all_start_methods():
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            pool.map(_render_share, [(k, workers) for k in range(workers)])
-    else:
-        _render_share((0, 1))
-    _JOB = None
+    try:
+        if workers > 1 and len(site.pages) > 400 and "fork" in multiprocessing.get_all_start_methods():
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                linked = set().union(*pool.map(_render_share, [(k, workers) for k in range(workers)]))
+        else:
+            linked = _render_share((0, 1))
+    finally:
+        _JOB = None
     made: set[str] = set()
     for path, content in sorted(site.files.items()):
         _put(out, path, content, made)
     static = templates / "static"
     for f in sorted(static.rglob("*")) if static.is_dir() else []:
         if f.is_file():
-            _put(out, "static/" + f.relative_to(static).as_posix(), f.read_bytes(), made)
-    return len(site.pages)
+            rel = "static/" + f.relative_to(static).as_posix()
+            _put(out, rel, f.read_bytes(), made)
+            paths.append(rel)
+    return _dangling(linked, set(paths), site.anchors)
 
 
 _JOB = None  # what the worker processes render: they inherit it when they are forked
 
 
-def _render_share(share: tuple[int, int]) -> None:
+def _render_share(share: tuple[int, int]) -> set:
     k, n = share
     pages, templates, out, base_url = _JOB
     env = environment(templates)
     made: set[str] = set()
+    links: set = set()
     for page in pages[k::n]:
-        _put(out, page.path, render(env, page, base_url).encode("utf-8"), made)
+        _put(out, page.path, render(env, page, base_url, links).encode("utf-8"), made)
+    return links
+
+
+def _dangling(linked: set, paths: set[str], anchors: dict[str, set[str]]) -> list[Problem]:
+    """Links made through url(), static() and to() whose page, file or anchor does not exist."""
+    problems = []
+    for path, fragment in sorted(linked):
+        if path not in paths:
+            problems.append(Problem(Location(f"site/{path}"), "a page links here but it was not written",
+                                    "fix the template or the id"))
+        elif fragment and path in anchors and fragment not in anchors[path]:
+            problems.append(Problem(Location(f"site/{path}"), f"a page links to a missing anchor #{fragment}",
+                                    "fix the anchor"))
+    return problems
 
 
 def _check_paths(paths: list[str]) -> None:
