@@ -24,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT))
 import corpus  # noqa: E402
 
 
@@ -93,6 +94,30 @@ def hugo(pages: int, out: Path) -> float | None:
     return time.perf_counter() - started
 
 
+def query_bytes(site: Path, query: str) -> int:
+    """Bytes search.js loads for a Chinese query: meta, one shard per bigram, the records of the first hits."""
+    from heshu.site.search import fnv1a
+
+    def load(path: Path):
+        text = path.read_text(encoding="utf-8")
+        return json.loads(text[text.index("(") + 1:text.rindex(")")]), path.stat().st_size
+    meta, total = load(site / "search" / "meta.js")
+    hits = None
+    shards = set()
+    for i in range(len(query) - 1):
+        term = f"b:{query[i:i + 2]}"
+        n = fnv1a(term) % meta["shards"]
+        (_, shard), size = load(site / "search" / "terms" / f"{n}.js")
+        if n not in shards:
+            total += size
+            shards.add(n)
+        found = set(shard.get(term, []))
+        hits = found if hits is None else hits & found
+    for chunk in sorted({i // meta["chunk"] for i in sorted(hits or [])[:60]}):  # as search.js: the first 60
+        total += (site / "search" / "records" / f"{chunk}.js").stat().st_size
+    return total
+
+
 def measure(n: int, work: Path) -> dict:
     root = work / f"n{n}"
     shutil.copytree(ROOT / "templates", root / "templates")
@@ -107,6 +132,7 @@ def measure(n: int, work: Path) -> dict:
             row["pages"] = int(line.split()[1]) if line else 0
             row["claims"] = int(line.split()[3]) if line else 0
     row["pages_per_s"] = round(row["pages"] / row["build"]) if row["build"] else 0
+    row["search_kib_贫困"] = round(query_bytes(root / "site", "贫困") / 1024)
     row["jinja_floor"] = round(jinja_floor(row["pages"], work / f"jinja{n}"), 2)
     row["build_vs_jinja"] = round(row["build"] / row["jinja_floor"], 2) if row["jinja_floor"] else None
     h = hugo(row["pages"], work / f"hugo{n}")

@@ -18,7 +18,7 @@ from .export import SCRIPT_SAFE
 
 CJK = re.compile(r"[\u3400-\u9fff]+")
 LATIN = re.compile(r"[a-z0-9][a-z0-9.]*")
-RECORDS_PER_CHUNK = 200
+RECORDS_PER_CHUNK = 50
 TERMS_PER_SHARD = 400
 
 

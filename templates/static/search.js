@@ -82,7 +82,7 @@
     list.textContent = "";
     if (hits === null) { status.textContent = "请输入至少两个字或一个数字。"; return; }
     var summary = hits.length ? "找到 " + hits.length + " 条结果：" + query : "没有找到：" + query;
-    var top = hits.slice(0, 200);
+    var top = hits.slice(0, 60);
     var needed = {};
     top.forEach(function (i) { needed[Math.floor(i / meta.chunk)] = true; });
     Promise.all(Object.keys(needed).map(function (c) {
