@@ -164,3 +164,20 @@ def test_screenshots_for_the_readme(page, base, site):
     page.goto(base + "docs/sx2019/index.html")
     page.screenshot(path=str(SCREENSHOTS / "document.png"))
     assert (SCREENSHOTS / "claim.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("path", ["index.html", "docs/sx2019/index.html", "claims/index.html", "checks/index.html"])
+def test_pages_fit_a_phone_screen(browser, base, path):
+    context = browser.new_context(viewport={"width": 375, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(base + path)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    context.close()
+    assert overflow <= 1
+
+
+def test_printing_leaves_out_the_navigation(page, base):
+    page.goto(base + "index.html")
+    page.emulate_media(media="print")
+    assert not page.locator("header nav").is_visible()
+    assert page.locator("main h1").is_visible()

@@ -134,7 +134,11 @@ ANCHOR = re.compile(r'\sid="([^"]*)"')
 
 
 def check_links(out: Path) -> list[Problem]:
-    """Every internal link of every page that leads to no file (or no anchor)."""
+    """Every internal link of every page that leads to no file (or no anchor), read back from the HTML.
+
+    The build checks links as it makes them (`_dangling`); this reads a whole built site, links
+    written into templates included, and is what the tests use.
+    """
     pages = {f.relative_to(out).as_posix(): f.read_text(encoding="utf-8") for f in sorted(out.rglob("*.html"))}
     anchors: dict[str, set[str]] = {}
     problems = []
