@@ -200,7 +200,7 @@ def run_build(project: Project, log: Log = quiet, base_url: str | None = None) -
     tmp.mkdir()
     try:
         log(f"build: writing {len(site.pages)} pages")
-        broken = write(site, project.templates, tmp, inp.config["base_url"])
+        broken = write(site, project.templates, tmp, inp.config["base_url"], previous=project.site)
         if broken:
             raise HeshuError(broken)
     except BaseException:

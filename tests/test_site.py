@@ -220,3 +220,24 @@ def test_a_link_to_a_page_that_was_not_written_fails_the_build(tmp_path, capsys)
     assert build.main(["--root", str(root), "build"]) == 1
     assert "site/claims/sx2019-00000000/index.html: a page links here but it was not written" in capsys.readouterr().err
     assert not (root / "site").exists()
+
+
+def test_a_rebuild_after_one_edit_rewrites_only_what_depends_on_it(tmp_path):
+    root = copy_project(tmp_path / "a")
+    assert build.main(["--root", str(root), "build"]) == 0
+    inodes = {p.relative_to(root / "site"): p.stat().st_ino for p in (root / "site").rglob("*.html")}
+    led = ledger.load(root / "claims.yaml")
+    edited = next(e for e in led.claims if e.fields["text"] == "991.3亿千瓦时")
+    edited.fields.update(verdict="accurate", reviewed="2026-11-21", note="与统计公报一致。")
+    ledger.save(led, root / "claims.yaml")
+    assert build.main(["--root", str(root), "build"]) == 0
+    after = {p.relative_to(root / "site"): p.stat().st_ino for p in (root / "site").rglob("*.html")}
+    rewritten = {str(p) for p in after if after[p] != inodes.get(p)}
+    assert f"claims/{edited.id}/index.html" in rewritten and "claims/index.html" in rewritten
+    untouched = next(e.id for e in led.claims if e.fields["doc"] == "sx2019" and e.fields["text"] == "1367个")
+    assert f"claims/{untouched}/index.html" not in rewritten
+    assert len(rewritten) < len(after) / 4
+    fresh = copy_project(tmp_path / "b")
+    shutil.copy(root / "claims.yaml", fresh / "claims.yaml")
+    assert build.main(["--root", str(fresh), "build"]) == 0
+    assert tree_hash(fresh / "site") == tree_hash(root / "site")

@@ -1,6 +1,7 @@
 """Render the pages with Jinja, write the site to a fresh folder, check its links, and swap it in."""
 from __future__ import annotations
 
+import hashlib
 import html
 import multiprocessing
 import os
@@ -12,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from .. import cache
 from ..errors import HeshuError, Location, Problem
 from .pages import Page, Site, inert
 from .urls import absolute, href, page_path
@@ -50,24 +52,32 @@ def render(env: Environment, page: Page, base_url: str, links: set | None = None
                                   f"cannot render {page.path}: {type(e).__name__}: {e}", "fix the template")]) from None
 
 
-def write(site: Site, templates: Path, out: Path, base_url: str, workers: int | None = None) -> list[Problem]:
+def write(site: Site, templates: Path, out: Path, base_url: str, workers: int | None = None,
+          previous: Path | None = None) -> list[Problem]:
     """Render and write the whole site into out (a new folder); every link to a page that was not written.
 
+    A page whose context, templates and base URL are what they were when `previous` (the site being
+    replaced) was built is linked from there instead of rendered again: the bytes are the same.
     Pages are rendered by several processes where there are several cores and many pages.
     """
     paths = [p.path for p in site.pages] + sorted(site.files)
     _check_paths(paths)
     workers = workers or min(os.cpu_count() or 1, 4)
+    salt = _templates_digest(templates, base_url)
+    key = "builds/" + hashlib.sha1(str(out.parent.resolve()).encode("utf-8")).hexdigest() + ".pickle"
+    before = (cache.read(key) or {}) if previous is not None and previous.is_dir() else {}
     global _JOB
-    _JOB = (site.pages, templates, out, base_url)
+    _JOB = (site.pages, templates, out, base_url, salt, before, previous)
     try:
         if workers > 1 and len(site.pages) > 400 and "fork" in multiprocessing.get_all_start_methods():
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                linked = set().union(*pool.map(_render_share, [(k, workers) for k in range(workers)]))
+                done = [row for share in pool.map(_render_share, [(k, workers) for k in range(workers)])
+                        for row in share]
         else:
-            linked = _render_share((0, 1))
+            done = _render_share((0, 1))
     finally:
         _JOB = None
+    cache.write(key, {path: (digest, links) for path, digest, links in done})
     made: set[str] = set()
     for path, content in sorted(site.files.items()):
         _put(out, path, content, made)
@@ -77,21 +87,65 @@ def write(site: Site, templates: Path, out: Path, base_url: str, workers: int | 
             rel = "static/" + f.relative_to(static).as_posix()
             _put(out, rel, f.read_bytes(), made)
             paths.append(rel)
+    linked = {link for _, _, links in done for link in links}
     return _dangling(linked, set(paths), site.anchors)
 
 
 _JOB = None  # what the worker processes render: they inherit it when they are forked
 
 
-def _render_share(share: tuple[int, int]) -> set:
+def _render_share(share: tuple[int, int]) -> list[tuple[str, str, frozenset]]:
     k, n = share
-    pages, templates, out, base_url = _JOB
+    pages, templates, out, base_url, salt, before, previous = _JOB
     env = environment(templates)
     made: set[str] = set()
-    links: set = set()
+    done = []
     for page in pages[k::n]:
+        digest = _page_digest(page, salt)
+        old = before.get(page.path)
+        if digest and old and old[0] == digest and _reuse(previous / page.path, out, page.path, made):
+            done.append((page.path, digest, old[1]))
+            continue
+        links: set = set()
         _put(out, page.path, render(env, page, base_url, links).encode("utf-8"), made)
-    return links
+        done.append((page.path, digest, frozenset(links)))
+    return done
+
+
+def _page_digest(page: Page, salt: str) -> str:
+    """What a page's bytes depend on: its template set, base URL, path and context.
+
+    repr, unlike pickle, does not depend on which equal objects happen to be shared; a context
+    holding something without a stable repr is always rendered.
+    """
+    text = repr((page.path, page.template, page.context))
+    if " at 0x" in text:
+        return ""
+    return hashlib.sha1((salt + text).encode("utf-8")).hexdigest()
+
+
+def _reuse(old: Path, out: Path, path: str, made: set[str]) -> bool:
+    """Put the previous build's file in the new site (a hard link, or a copy), if it is there."""
+    if not old.is_file():
+        return False
+    folder = path.rsplit("/", 1)[0] if "/" in path else ""
+    if folder not in made:
+        (out / folder).mkdir(parents=True, exist_ok=True)
+        made.add(folder)
+    try:
+        os.link(old, out / path)
+    except OSError:
+        shutil.copyfile(old, out / path)
+    return True
+
+
+def _templates_digest(templates: Path, base_url: str) -> str:
+    h = hashlib.sha1(base_url.encode("utf-8"))
+    for f in sorted(templates.rglob("*")):
+        if f.is_file():
+            h.update(f.relative_to(templates).as_posix().encode("utf-8") + b"\0" + f.read_bytes())
+    h.update(Path(__file__).read_bytes())  # a change in how pages are rendered renders them all
+    return h.hexdigest()
 
 
 def _dangling(linked: set, paths: set[str], anchors: dict[str, set[str]]) -> list[Problem]:
