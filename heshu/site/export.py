@@ -20,10 +20,13 @@ SCRIPT_SAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u202
                **{c: f"\\u{ord(c):04x}" for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"}}
 
 
+SCRIPT_SAFE_TABLE = str.maketrans(SCRIPT_SAFE)
+
+
 def dumps(data) -> str:
     """JSON that is the same data, but safe even if a page inlines it: <, >, & and direction controls escaped."""
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True, default=str)
-    return "".join(SCRIPT_SAFE.get(ch, ch) for ch in text) + "\n"
+    return text.translate(SCRIPT_SAFE_TABLE) + "\n"
 
 
 def claims_csv(rows: list[dict]) -> bytes:

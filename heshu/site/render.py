@@ -99,9 +99,9 @@ def _render_share(share: tuple[int, int]) -> list[tuple[str, str, frozenset]]:
     pages, templates, out, base_url, salt, before, previous = _JOB
     env = environment(templates)
     made: set[str] = set()
-    done = []
+    done, memo = [], {}
     for page in pages[k::n]:
-        digest = _page_digest(page, salt)
+        digest = _page_digest(page, salt, memo)
         old = before.get(page.path)
         if digest and old and old[0] == digest and _reuse(previous / page.path, out, page.path, made):
             done.append((page.path, digest, old[1]))
@@ -112,16 +112,36 @@ def _render_share(share: tuple[int, int]) -> list[tuple[str, str, frozenset]]:
     return done
 
 
-def _page_digest(page: Page, salt: str) -> str:
-    """What a page's bytes depend on: its template set, base URL, path and context.
+def _page_digest(page: Page, salt: str, memo: dict) -> str:
+    """What a page's bytes depend on: its template set, base URL, path and context ('' if unknowable).
 
-    repr, unlike pickle, does not depend on which equal objects happen to be shared; a context
-    holding something without a stable repr is always rendered.
+    A digest of the values, not of their layout in memory; the dicts and lists many pages share
+    (a series, the documents) are digested once per process, through `memo`.
     """
-    text = repr((page.path, page.template, page.context))
-    if " at 0x" in text:
+    try:
+        return _digest((salt, page.path, page.template, page.context), memo)
+    except ValueError:
         return ""
-    return hashlib.sha1((salt + text).encode("utf-8")).hexdigest()
+
+
+def _digest(value, memo: dict) -> str:
+    key = id(value)
+    if key in memo:
+        return memo[key][0]
+    if isinstance(value, dict):
+        text = "{" + ",".join(_digest(k, memo) + ":" + _digest(v, memo) for k, v in value.items()) + "}"
+    elif isinstance(value, (list, tuple)):
+        text = type(value).__name__ + "[" + ",".join(_digest(v, memo) for v in value) + "]"
+    elif isinstance(value, str):
+        text = type(value).__name__ + ":" + value
+    else:
+        text = repr(value)
+        if " at 0x" in text:
+            raise ValueError("no stable repr")
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()
+    if isinstance(value, (dict, list)):
+        memo[key] = (digest, value)  # the value is kept alive so that its id is not reused
+    return digest
 
 
 def _reuse(old: Path, out: Path, path: str, made: set[str]) -> bool:

@@ -13,7 +13,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .export import SCRIPT_SAFE
+from .export import SCRIPT_SAFE_TABLE
 
 
 CJK = re.compile(r"[\u3400-\u9fff]+")
@@ -76,5 +76,5 @@ def build(records: list[Record]) -> dict[str, str]:
 def _js(call: str, data) -> str:
     body = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     # </script>, line separators and direction controls must not survive inside a script
-    body = "".join(SCRIPT_SAFE.get(ch, ch) for ch in body)
+    body = body.translate(SCRIPT_SAFE_TABLE)
     return f"heshuSearch.{call}({body});\n"
