@@ -125,6 +125,6 @@ def _files(inp, claims, series, checks, blocks) -> dict[str, bytes]:
                                           | {"claims": {i["name"]: i["id"] for i in ch["claims"]},
                                              "left": ch["left"], "right": ch["right"]} for ch in checks]).encode("utf-8"),
     }
-    for name, content in search.build(search_records(inp, claims, blocks)).items():
+    for name, content in search.build_cached(search_records(inp, claims, blocks)).items():
         files[f"search/{name}"] = content.encode("utf-8")
     return files

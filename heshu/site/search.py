@@ -7,12 +7,14 @@ large site, and works from the file system as well as a server.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .. import cache
 from .export import SCRIPT_SAFE_TABLE
 
 
@@ -70,6 +72,18 @@ def build(records: list[Record]) -> dict[str, str]:
     for start in range(0, len(records), RECORDS_PER_CHUNK):
         chunk = [[r.kind, r.title, r.snippet, r.path] for r in records[start:start + RECORDS_PER_CHUNK]]
         files[f"records/{start // RECORDS_PER_CHUNK}.js"] = _js("records", [start // RECORDS_PER_CHUNK, chunk])
+    return files
+
+
+def build_cached(records: list[Record]) -> dict[str, str]:
+    """build(records), reused from the last build when no record changed (a verdict edit, say)."""
+    key = hashlib.sha1(repr([(r.kind, r.title, r.snippet, r.path, r.text, r.values, RECORDS_PER_CHUNK,
+                               TERMS_PER_SHARD) for r in records]).encode("utf-8")).hexdigest()
+    found = cache.read("search-index.pickle")
+    if found and found[0] == key:
+        return found[1]
+    files = build(records)
+    cache.write("search-index.pickle", (key, files))
     return files
 
 
