@@ -181,3 +181,13 @@ def test_printing_leaves_out_the_navigation(page, base):
     page.emulate_media(media="print")
     assert not page.locator("header nav").is_visible()
     assert page.locator("main h1").is_visible()
+
+
+def test_the_keyboard_reaches_the_content_first(page, base):
+    page.goto(base + "claims/index.html")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "跳到正文"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    page.keyboard.press("Tab")  # then the filters, which work from the keyboard
+    assert page.evaluate("document.activeElement.name") == "doc"
