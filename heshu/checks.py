@@ -140,7 +140,7 @@ def _stock_flow(s: dict, members: list[Fact]) -> list[dict]:
 
 
 def _growth(s: dict, members: list[Fact], rates: dict[tuple[str, str], list[Fact]]) -> list[dict]:
-    """增长17.6% beside a figure: that figure over the same figure a year before says the same."""
+    """增长8.5% beside a figure: that figure over the same figure a year before says the same."""
     out = []
     for measure in ("level", "change"):
         # the first thing said about a year wins: later items overwrite earlier ones, so go in reverse
@@ -159,14 +159,14 @@ def _growth(s: dict, members: list[Fact], rates: dict[tuple[str, str], list[Fact
 
 
 def _from_beside(now: Fact, members: list[Fact]) -> Fact | None:
-    """由720家增长到1630家: the figure the same sentence starts from, if it names an earlier year."""
+    """由500家增长到1200家: the figure the same sentence starts from, if it names an earlier year."""
     earlier = [f for f in members if f.quote == now.quote and f.doc == now.doc and f.offset < now.offset
                and f.year is not None and f.year < now.year and f.unit == now.unit]
     return max(earlier, key=lambda f: f.offset) if earlier else None
 
 
 def _rate_beside(now: Fact, rates: dict[tuple[str, str], list[Fact]]) -> Fact | None:
-    """The growth rate stated right after a figure in its sentence (43.4万户，增长11.9%)."""
+    """The growth rate stated right after a figure in its sentence (52万户，增长8.5%)."""
     after = [g for g in rates.get((now.doc, now.quote), []) if g.offset > now.offset]
     return min(after, key=lambda g: g.offset) if after else None
 

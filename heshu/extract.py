@@ -130,7 +130,7 @@ def _year(source: Source, m: Mention, section_year: int | None) -> tuple[int | N
         if ref.since:
             continue
         if _closed_from_phrase(text, ref, n.start):
-            if _in_from_phrase(text, m):  # 由2014年的329万…，贫困村由7993个: parallel "from" parts
+            if _in_from_phrase(text, m):  # 由2015年的50万…，贫困村由600个: parallel "from" parts
                 return ref.year, ref.period
             from_ref = from_ref or ref
             continue
@@ -146,7 +146,7 @@ def _year(source: Source, m: Mention, section_year: int | None) -> tuple[int | N
 
 
 def _running_total(text: str, m: Mention, ref: TimeRef | None) -> bool:
-    """累计争取…1704.85亿元 after a year that dates another clause: a total to the document's date."""
+    """累计发放…120亿元 after a year that dates another clause: a total to the document's date."""
     c = _cues()
     clause = text[_clause_start(text, m):m.number.start]
     if not any(w in clause for w in c["running_total_cues"]):
@@ -158,7 +158,7 @@ def _running_total(text: str, m: Mention, ref: TimeRef | None) -> bool:
 
 
 def _closed_from_phrase(text: str, ref: TimeRef, pos: int) -> bool:
-    """由2014年…的329万减少到25.5万: the year of the "from" part does not date what follows 到."""
+    """由2015年…的50万减少到8万: the year of the "from" part does not date what follows 到."""
     c = _cues()
     opener = text[max(0, ref.start - 2):ref.start]
     return any(w in opener for w in c["from_words"]) and any(w in text[ref.end:pos] for w in c["to_words"])
@@ -203,7 +203,7 @@ def _measure(text: str, m: Mention, previous) -> str:
     if any(seg.endswith(w) for w in c["to_words"]) or _in_from_phrase(text, m):
         return "level"
     if n.unit == "%" and any(w in seg for w in c["share_cues"]):
-        return "level"  # 占…的31.1%: a share
+        return "level"  # 占…的40%: a share
     if any(t.word in c["cumulative_cues"] for t in tokens(seg)):
         return "level"  # 累计建成, 共解决: a running total is a level
     cue = _nearest_cue(seg)
@@ -213,7 +213,7 @@ def _measure(text: str, m: Mention, previous) -> str:
         return previous[1].measure
     drop = set(c["subject_drop_words"])
     words = [t for t in tokens(seg) if not t.pos.startswith(("x", "m", "t", "eng")) and t.word not in drop]
-    if not words:  # 23.9万贫困人口脱贫, 最后17个贫困县全部进入脱贫摘帽程序: the verb comes after
+    if not words:  # 12万贫困人口脱贫, 最后5个贫困县全部摘帽: the verb comes after
         after = text[n.end:_clause_end(text, m)]
         return "change" if any(w in after for w in c["change_cues"]) else "level"
     return "change" if words[-1].pos == "v" else "level"
@@ -304,7 +304,7 @@ def _in_to_phrase(seg: str) -> bool:
 
 
 def split_respectively(claims: list[Claim]) -> list[Claim]:
-    """医疗床位、卫生技术人员和卫生机构…16.53万张、19.96万人和4.02万个: one listed subject per figure."""
+    """床位、人员和机构…20万张、25万人和4万个: one listed subject per figure."""
     out, i = list(claims), 0
     while i < len(out):
         j = i

@@ -94,7 +94,7 @@ def in_heading(text: str, c: Candidate) -> bool:
 
 
 def touches_latin(text: str, c: Candidate) -> bool:
-    """5G, PM2.5, C9, 3A级, SO2: a figure joined to Latin letters is a code."""
+    """5G, PM10, B2, 3A级, CO2: a figure joined to Latin letters is a code."""
     n = c.number
     before = text[n.start - 1] if n.start > 0 else ""
     after = text[n.num_end] if n.num_end < len(text) else ""
@@ -123,7 +123,7 @@ def date(text: str, c: Candidate) -> bool:
 
 
 def quoted(text: str, c: Candidate) -> bool:
-    """“1331”工程, 《…30条》: inside quotation marks a number is a name, unless it is a streak."""
+    """“1234”工程, 《…20条》: inside quotation marks a number is a name, unless it is a streak."""
     if unit_kind(c.number.unit) in _rules()["quoted_claim_units"]:
         return False
     start, end = c.sentence
@@ -200,7 +200,7 @@ def _figure_text(text: str, n: Number) -> str:
 
 
 def _implied_unit(text: str, n: Number, sentence: tuple[int, int]) -> Number:
-    """23.9万贫困人口: a count of people with no unit written is in 人."""
+    """12万贫困人口: a count of people with no unit written is in 人."""
     if n.unit:
         return n
     r = _rules()
@@ -217,7 +217,7 @@ def _implied_unit(text: str, n: Number, sentence: tuple[int, int]) -> Number:
 
 
 def _coordinate(text: str, cands: list[Candidate]) -> list[Candidate]:
-    """1.3个和2.65个百分点, 超过95%和92%: coordinated figures share a unit and a qualifier."""
+    """1个和2个百分点, 超过90%和85%: coordinated figures share a unit and a qualifier."""
     out = list(cands)
     joiners = _rules()["coordinators"]
     for k in range(len(out) - 2, -1, -1):

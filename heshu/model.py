@@ -61,7 +61,7 @@ class Source:
 
 @dataclass(frozen=True)
 class Number:
-    """One number expression read from text: 约 2.16 万人, 3-5 个, 68%, 十五连涨."""
+    """One number expression read from text: 约 4 万人, 3-5 个, 45%, 十连涨."""
 
     start: int
     end: int

@@ -1,4 +1,4 @@
-"""Read one number expression at a position: 2.16万人, 约 800 个, 3-5 个, 千亿元, 十五连涨, 68%."""
+"""Read one number expression at a position: 4万人, 约 600 个, 3-5 个, 千亿元, 十连涨, 45%."""
 from __future__ import annotations
 
 import functools
@@ -204,7 +204,7 @@ def _before_qualifier(text: str, pos: int) -> tuple[str, int]:
 
 
 def format_value(value: Value, unit: str = "") -> str:
-    """A value written the way the reports write it: 239000 人 → 23.9万人, (3, 5) 个 → 3-5个."""
+    """A value written the way the reports write it: 120000 人 → 12万人, (3, 5) 个 → 3-5个."""
     if isinstance(value, (tuple, list)):
         return f"{_short(value[0])}-{_short(value[1])}{unit}"
     return f"{_short(value)}{unit}"

@@ -11,7 +11,7 @@ CLAIM_COLUMNS = ("id", "doc", "text", "value", "unit", "approx", "year", "period
 
 
 def plain_number(v) -> str:
-    """A number without exponent or trailing zeros: 99130000000, 1.1."""
+    """A number without exponent or trailing zeros: 52000000000, 2.5."""
     d = Decimal(str(v)).normalize()
     return format(d, "f")
 
