@@ -1,20 +1,14 @@
 """Arithmetic checks: the ones the program derives from series, and evaluating any check."""
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from . import arith, resources
+from . import arith
 from .model import Fact
-from .series import time_order
-
-
-@functools.lru_cache(maxsize=None)
-def _data() -> dict:
-    return resources.load("links")
+from .series import rules, time_order
 
 
 @dataclass(frozen=True)
@@ -87,13 +81,13 @@ def _check(kind: str, title: str, expr: str, claims: dict, tolerance: float) -> 
 
 
 def _tolerance(*facts: Fact) -> float:
-    d = _data()
+    d = rules()
     return d["tolerance_exact"] if all(f.approx == "exact" for f in facts) else d["tolerance_about"]
 
 
 def _near(f: Fact, words: list[str]) -> bool:
     """One of the words stands next to the figure in its sentence."""
-    before, after = _data()["cue_window"]
+    before, after = rules()["cue_window"]
     at = f.quote.find(f.text)
     if at < 0:
         return False
@@ -102,7 +96,7 @@ def _near(f: Fact, words: list[str]) -> bool:
 
 
 def _direction(f: Fact) -> int:
-    d = _data()
+    d = rules()
     if _near(f, d["decrease_cues"]):
         return -1
     return 1 if _near(f, d["increase_cues"]) else 0
@@ -117,7 +111,7 @@ def _stocks(members: list[Fact]) -> dict[int, list[Fact]]:
         if f.measure == "level" and f.kind == "actual":
             stocks[f.year].append(f)
     for f in members:
-        if f.year is not None and f.measure == "change" and _near(f, _data()["remainder_cues"]):
+        if f.year is not None and f.measure == "change" and _near(f, rules()["remainder_cues"]):
             stocks[f.year - 1].append(f)
     return stocks
 
@@ -154,7 +148,7 @@ def _growth(s: dict, members: list[Fact], rates: dict[tuple[str, str], list[Fact
             expr = _growth_expr(rate, now)
             if expr:
                 out.append(_check("growth", f"{s['title']}: {before.year}→{now.year}年的增幅", expr,
-                                  {"before": before.id, "now": now.id, "rate": rate.id}, _data()["tolerance_growth"]))
+                                  {"before": before.id, "now": now.id, "rate": rate.id}, rules()["tolerance_growth"]))
     return out
 
 
@@ -189,7 +183,7 @@ def _doubling(s: dict, members: list[Fact]) -> list[dict]:
             by_quote[f.quote].append(f)
     for quote, fs in by_quote.items():
         fs.sort(key=lambda f: f.offset)
-        if len(fs) >= 2 and fs[0].year < fs[-1].year and any(w in quote for w in _data()["doubling_cues"]):
+        if len(fs) >= 2 and fs[0].year < fs[-1].year and any(w in quote for w in rules()["doubling_cues"]):
             title = f"{s['title']}: {fs[0].year}→{fs[-1].year}年翻一番"
             out.append(_check("doubling", title, "now / before >= 2", {"before": fs[0].id, "now": fs[-1].id}, 0))
     return out

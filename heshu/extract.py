@@ -17,7 +17,6 @@ YEAR_RE = re.compile(r"((?:19|20)\d{2})年")
 CLAUSE_MARKS = "，；：,;:。！？"
 
 
-@functools.lru_cache(maxsize=None)
 def _cues() -> dict:
     return resources.load("extract")
 
@@ -104,11 +103,7 @@ def _sections(source: Source) -> dict[int, tuple[int | None, str]]:
 def time_refs(text: str, start: int, end: int, ref_year: int) -> list[TimeRef]:
     """The time expressions in text[start:end], relative ones resolved against ref_year."""
     c = _cues()
-    periods = "|".join(sorted(c["period_words"], key=len, reverse=True))
-    rel = "|".join(c["relative_years"])
-    undated = "|".join(sorted(c["undated_periods"], key=len, reverse=True))
-    pattern = re.compile(rf"((?:19|20)\d{{2}})年|({rel})|({undated})")
-    tail_re = re.compile(rf"(\d{{1,2}}(?:[-至到]\d{{1,2}})?月(?:底|末|份)?|{periods})?")
+    pattern, tail_re = _time_patterns()
     out = []
     for m in pattern.finditer(text, start, end):
         if m.group(3):
@@ -120,6 +115,17 @@ def time_refs(text: str, start: int, end: int, ref_year: int) -> list[TimeRef]:
         since = any(rest.endswith(w) for w in c["since_words"])
         out.append(TimeRef(m.start(), stop, year, f"{year}年" + text[m.end():stop], since))
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _time_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """A year or relative year (or an undated period), and the month or part of year after it."""
+    c = _cues()
+    periods = "|".join(sorted(c["period_words"], key=len, reverse=True))
+    rel = "|".join(c["relative_years"])
+    undated = "|".join(sorted(c["undated_periods"], key=len, reverse=True))
+    return (re.compile(rf"((?:19|20)\d{{2}})年|({rel})|({undated})"),
+            re.compile(rf"(\d{{1,2}}(?:[-至到]\d{{1,2}})?月(?:底|末|份)?|{periods})?"))
 
 
 def _year(source: Source, m: Mention, section_year: int | None) -> tuple[int | None, str]:

@@ -42,9 +42,6 @@ class CleanText:
     offsets: tuple[int, ...]
     blocks: tuple[Block, ...]
 
-    def source_offset(self, i: int) -> int:
-        return self.offsets[i]
-
 
 @dataclass(frozen=True)
 class Source:

@@ -1,7 +1,6 @@
 """Series: one indicator followed across reports and years, proposed from the claims' subjects."""
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections import Counter, defaultdict
 
@@ -11,14 +10,14 @@ from .model import Fact
 from .segment import tokens
 
 
-@functools.lru_cache(maxsize=None)
-def _data() -> dict:
+def rules() -> dict:
+    """heshu/data/links.yaml: how claims are grouped into series and checked against each other."""
     return resources.load("links")
 
 
 def unit_family(unit: str) -> str:
     """Units that measure the same thing share a family: 户 and 家 count things, % and 百分点 are rates."""
-    for family, units in _data()["unit_families"].items():
+    for family, units in rules()["unit_families"].items():
         if unit in units:
             return family
     return unit
@@ -26,7 +25,7 @@ def unit_family(unit: str) -> str:
 
 def noun_part(subject: str) -> list[str]:
     """The words of a subject that name a thing: leading scope words and trailing verbs dropped."""
-    d = _data()
+    d = rules()
     toks = [t for t in tokens(subject) if not t.pos.startswith("x")]
     cues = resources.load("extract")
     verbs = set(d["drop_words"]) | set(cues["change_cues"]) | set(cues["level_cues"])
@@ -42,7 +41,7 @@ def noun_part(subject: str) -> list[str]:
 
 def indicator(subject: str) -> str | None:
     """The indicator a subject names: its head noun, with enough of the words before it to be specific."""
-    d = _data()
+    d = rules()
     words = noun_part(subject)
     if not words:
         return None

@@ -1,12 +1,10 @@
 """Targets against outcomes: each plan figure linked to what a later report says happened."""
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
-from . import resources
 from .model import Fact
-from .series import unit_family
+from .series import rules, unit_family
 
 
 @dataclass(frozen=True)
@@ -18,11 +16,6 @@ class TargetStatus:
     status: str  # exceeded | met | missed | pending
     series: str  # the series id, '' when the target is in none
     lower_is_better: bool = False
-
-
-@functools.lru_cache(maxsize=None)
-def _data() -> dict:
-    return resources.load("links")
 
 
 def statuses(series: list[dict], facts: dict[str, Fact]) -> list[TargetStatus]:
@@ -54,7 +47,7 @@ def _lower_is_better(f: Fact) -> bool:
         return True
     at = f.quote.find(f.text)
     before = f.quote[max(0, at - 6):at]
-    return f.measure == "level" and any(w in before for w in _data()["decrease_cues"])
+    return f.measure == "level" and any(w in before for w in rules()["decrease_cues"])
 
 
 def _compare(target: Fact, outcome: Fact | None, lower_is_better: bool) -> str:
@@ -64,10 +57,10 @@ def _compare(target: Fact, outcome: Fact | None, lower_is_better: bool) -> str:
     if isinstance(target.value, tuple):
         low, high = target.value
     else:
-        tol = _data()["tolerance_about"] if target.approx == "about" else 0.0
+        tol = rules()["tolerance_about"] if target.approx == "about" else 0.0
         low, high = target.point * (1 - tol), target.point * (1 + tol)
         if target.approx == "over":
-            high = target.point * (1 + _data()["tolerance_about"])
+            high = target.point * (1 + rules()["tolerance_about"])
             low = target.point
     if lower_is_better:
         return "exceeded" if got < low else "met" if got <= high else "missed"

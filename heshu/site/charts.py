@@ -19,7 +19,6 @@ class Point:
     measure: str  # level | change
     label: str  # as written
     href: str
-    highlight: bool = False
     claim: str = ""
 
 
@@ -48,7 +47,7 @@ def chart(key: str, title: str, unit: str, points: list[Point], small: bool = Fa
     for i, p in enumerate(changes):
         offset = (i % 2) * band * 0.18 - band * 0.09
         cls = "bar target" if p.kind == "target" else "bar"
-        parts.append(f'<a href="{escape(p.href)}"><rect class="{cls}{" hl" if p.highlight else ""}"{_pid(p, key)} '
+        parts.append(f'<a href="{escape(p.href)}"><rect class="{cls}"{_pid(p, key)} '
                      f'x="{x(p.year) + offset - band * 0.12:.1f}" y="{y(p.value):.1f}" width="{band * 0.24:.1f}" '
                      f'height="{y0 - y(p.value):.1f}"><title>{escape(_tip(p, unit))}</title></rect></a>')
     levels = sorted([p for p in points if p.measure == "level" and p.kind == "actual"], key=lambda p: p.year)
@@ -57,8 +56,8 @@ def chart(key: str, title: str, unit: str, points: list[Point], small: bool = Fa
         parts.append(f'<path class="line" d="{path}"/>')
     for p in [p for p in points if p.measure == "level"]:
         cls = "dot target" if p.kind == "target" else "dot"
-        parts.append(f'<a href="{escape(p.href)}"><circle class="{cls}{" hl" if p.highlight else ""}"{_pid(p, key)} '
-                     f'cx="{x(p.year):.1f}" cy="{y(p.value):.1f}" r="{7 if p.highlight else 5}">'
+        parts.append(f'<a href="{escape(p.href)}"><circle class="{cls}"{_pid(p, key)} '
+                     f'cx="{x(p.year):.1f}" cy="{y(p.value):.1f}" r="5">'
                      f'<title>{escape(_tip(p, unit))}</title></circle></a>')
     if not small:
         parts += _legend(width)

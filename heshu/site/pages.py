@@ -159,10 +159,10 @@ def series_views(inp: SiteInput, claims: dict[str, dict]) -> dict[str, dict]:
     return out
 
 
-def series_chart(s: dict, from_path: str, highlight: str = "", small: bool = False) -> Markup:
+def series_chart(s: dict, from_path: str, small: bool = False) -> Markup:
     """The chart of a series as seen from a page (its points link to their claims)."""
     points = [charts.Point(c["year"], _number(c["value"]), c["kind"], c["measure"], c["text"],
-                           href(from_path, page_path("claim", c["id"])), c["id"] == highlight, c["id"])
+                           href(from_path, page_path("claim", c["id"])), c["id"])
               for c in s["members"] if c["year"] is not None and _number(c["value"]) is not None]
     return charts.chart(s["id"] + ("-small" if small else ""), s["title"], s["unit"], points, small)
 

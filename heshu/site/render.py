@@ -148,10 +148,7 @@ def _reuse(old: Path, out: Path, path: str, made: set[str]) -> bool:
     """Put the previous build's file in the new site (a hard link, or a copy), if it is there."""
     if not old.is_file():
         return False
-    folder = path.rsplit("/", 1)[0] if "/" in path else ""
-    if folder not in made:
-        (out / folder).mkdir(parents=True, exist_ok=True)
-        made.add(folder)
+    _folder(out, path, made)
     try:
         os.link(old, out / path)
     except OSError:
@@ -194,11 +191,16 @@ def _check_paths(paths: list[str]) -> None:
 
 
 def _put(out: Path, path: str, content: bytes, made: set[str]) -> None:
+    _folder(out, path, made)
+    (out / path).write_bytes(content)
+
+
+def _folder(out: Path, path: str, made: set[str]) -> None:
+    """Make the folder of path inside out, once per build process."""
     folder = path.rsplit("/", 1)[0] if "/" in path else ""
     if folder not in made:
         (out / folder).mkdir(parents=True, exist_ok=True)
         made.add(folder)
-    (out / path).write_bytes(content)
 
 
 # ---------------------------------------------------------------- links
