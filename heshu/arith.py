@@ -7,6 +7,7 @@ evaluation, so a check can never run code.
 from __future__ import annotations
 
 import ast
+import functools
 import operator
 from dataclasses import dataclass
 
@@ -46,6 +47,11 @@ class Outcome:
 
 def parse(expr: str, names: set[str]) -> ast.Expression:
     """The parsed expression, or ArithError saying what is not allowed."""
+    return _parse(expr, frozenset(names))
+
+
+@functools.lru_cache(maxsize=4096)  # derived checks share a few shapes of expression
+def _parse(expr: str, names: frozenset[str]) -> ast.Expression:
     if len(expr) > MAX_LENGTH:
         raise ArithError(f"the expression is longer than {MAX_LENGTH} characters", "shorten it")
     try:

@@ -178,13 +178,11 @@ def load_config(project: Project, base_url: str | None = None) -> dict:
 
 
 def run_build(project: Project, log: Log = quiet, base_url: str | None = None) -> BuildResult:
-    """Check the ledger, then write the whole site to a fresh folder and swap it in for site/."""
-    import shutil
-
+    """Check the ledger, then write the site to site/, whole or not at all (see heshu.site.publish)."""
     from .site import history
     from .site.assemble import assemble
     from .site.pages import SiteInput
-    from .site.render import swap, write
+    from .site.publish import publish
     checked = run_check(project, log)
     if not checked.ledger_ok:
         return BuildResult(0, 0, checked.problems)
@@ -194,17 +192,6 @@ def run_build(project: Project, log: Log = quiet, base_url: str | None = None) -
                     history.corrections(project.root), methodology.read_text(encoding="utf-8") if methodology.exists() else "")
     log("build: assembling pages")
     site = assemble(inp)
-    tmp = project.root / "site.tmp"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir()
-    try:
-        log(f"build: writing {len(site.pages)} pages")
-        broken = write(site, project.templates, tmp, inp.config["base_url"], previous=project.site)
-        if broken:
-            raise HeshuError(broken)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    swap(tmp, project.site)
+    log(f"build: writing {len(site.pages)} pages")
+    publish(site, project.templates, project.site, inp.config["base_url"])
     return BuildResult(len(site.pages), len(checked.links.facts), corpus.problems)

@@ -21,14 +21,17 @@ class TargetStatus:
 def statuses(series: list[dict], facts: dict[str, Fact]) -> list[TargetStatus]:
     """Every target in the ledger with its status, in the order of the series and then of time."""
     of_series = {m: s["id"] for s in series for m in s["members"]}
-    members_of = {s["id"]: s["members"] for s in series}
+    actuals: dict[tuple[str, int | None], list[Fact]] = {}  # a series' outcomes by year
+    for s in series:
+        for m in s["members"]:
+            if m in facts and facts[m].kind == "actual":
+                actuals.setdefault((s["id"], facts[m].year), []).append(facts[m])
     out = []
     for f in sorted(facts.values(), key=lambda f: (f.year or 0, f.doc, f.offset)):
         if f.kind != "target":
             continue
         sid = of_series.get(f.id, "")
-        members = members_of.get(sid, [])
-        outcome = _outcome(f, [facts[m] for m in members if m in facts])
+        outcome = _outcome(f, actuals.get((sid, f.year), []) if sid else [])
         lower = _lower_is_better(f)
         out.append(TargetStatus(f, outcome, _compare(f, outcome, lower), sid, lower))
     return out

@@ -217,7 +217,9 @@ def test_a_killed_build_leaves_the_previous_site_whole(project):
     shutil.copy(ROOT / "claims.yaml", project / "claims.yaml")
     assert build.main(["--root", str(project), "build"]) == 0
     before = {p.relative_to(project / "site"): p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
-    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root", str(project), "build"],
+    # another base URL changes every page, so that the build is killed while it writes many of them
+    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root", str(project),
+                             "--base-url", "https://other.example.org/", "build"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
     while not (project / "site.tmp" / "claims").exists() and time.time() < deadline and proc.poll() is None:
@@ -228,3 +230,34 @@ def test_a_killed_build_leaves_the_previous_site_whole(project):
     assert after == before
     assert build.main(["--root", str(project), "build"]) == 0  # and the next build clears the debris
     assert not (project / "site.tmp").exists()
+
+
+def test_a_commit_stopped_halfway_is_finished_by_the_next_build(project, tmp_path, monkeypatch):
+    from heshu.site import publish
+    shutil.copy(ROOT / "claims.yaml", project / "claims.yaml")
+    assert build.main(["--root", str(project), "build"]) == 0
+    led = ledger.load(project / "claims.yaml")
+    for e in led.claims[:5]:
+        e.fields.update(verdict="accurate", note="核对无误。")
+    ledger.save(led, project / "claims.yaml")
+    moved = []
+
+    def stop_after_three(staged, target):
+        if len(moved) == 3:
+            raise KeyboardInterrupt  # as if the build were stopped in the middle of its commit
+        moved.append(target)
+        real_move(staged, target)
+    real_move = publish._move
+    monkeypatch.setattr(publish, "_move", stop_after_three)
+    assert build.main(["--root", str(project), "build"]) == 130
+    monkeypatch.undo()
+    assert (project / "site.commit").exists() and len(moved) == 3
+    assert build.main(["--root", str(project), "build"]) == 0
+    assert not (project / "site.commit").exists() and not (project / "site.tmp").exists()
+    fresh = tmp_path / "fresh"
+    for name in ("seeds", "templates"):
+        shutil.copytree(project / name, fresh / name)
+    shutil.copy(project / "claims.yaml", fresh / "claims.yaml")
+    assert build.main(["--root", str(fresh), "build"]) == 0
+    files = lambda root: {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}  # noqa: E731
+    assert files(project / "site") == files(fresh / "site")

@@ -1,10 +1,10 @@
 """All pages and files of the site, from the ledger, the reports and the links (no disk access)."""
 from __future__ import annotations
 
-from . import export, search
+from . import charts, export, search
 from .pages import (Page, Site, SiteInput, check_views, claim_views, counts, document_blocks, json_ld, markdown,
-                    search_records, series_chart, series_views, target_views)
-from .urls import absolute, page_path
+                    search_records, series_chart, series_points, series_views, target_views)
+from .urls import absolute, chart_file, page_path
 
 HOME_SERIES = 6
 RECENT = 10
@@ -38,7 +38,7 @@ def assemble(inp: SiteInput) -> Site:
     for ch in checks:
         for sid in sorted({of_claim[i["id"]]["id"] for i in ch["claims"] if i["id"] in of_claim}):
             checks_of_series.setdefault(sid, []).append(ch)
-    charts = {}  # one chart per series for all claim pages (they sit at the same depth)
+    markers = {sid: charts.markers(series_points(s, page_path("series", sid))) for sid, s in series.items()}
     common = {"site": inp.config, "docs": docs}
     pages = [
         Page("index.html", "home.html", {**common, "counts": counts(claims), "checks": checks[:8],
@@ -67,15 +67,17 @@ def assemble(inp: SiteInput) -> Site:
         ctx = {**common, "c": c, "doc": doc_by_id[c["doc"]], "series": s, "checks": checks_of.get(c["id"], []),
                "target": target_of.get(c["id"]), "paragraph": paragraph_of.get(c["id"]),
                "json_ld": json_ld(c, doc_by_id[c["doc"]], inp.config) if c["verdict"] != "unrated" else ""}
-        path = page_path("claim", c["id"])
-        if s and s["id"] not in charts:
-            charts[s["id"]] = series_chart(s, path)
-        ctx["chart"] = charts[s["id"]] if s else ""
-        pages.append(Page(path, "claim.html", ctx))
+        ctx["chart"] = chart_file(s["id"]) if s and markers[s["id"]] else ""
+        ctx["marker"] = markers[s["id"]].get(c["id"], "") if s else ""
+        pages.append(Page(page_path("claim", c["id"]), "claim.html", ctx))
         pages.append(Page(page_path("card", c["id"]), "card.html", {**common, "c": c}))
+    files = _files(inp, claims, series, checks, blocks)
     for s in series.values():
         path = page_path("series", s["id"])
-        pages.append(Page(path, "series.html", {**common, "s": s, "chart": series_chart(s, path),
+        chart = series_chart(s, path)
+        if chart:
+            files[chart_file(s["id"])] = charts.standalone(chart)
+        pages.append(Page(path, "series.html", {**common, "s": s, "chart": chart,
                                                 "checks": checks_of_series.get(s["id"], [])}))
     reviewed = sorted([c for c in claims.values() if c["verdict"] != "unrated"],
                       key=lambda c: (c["reviewed"], c["id"]), reverse=True)
@@ -83,7 +85,7 @@ def assemble(inp: SiteInput) -> Site:
     html = [p.path for p in pages if p.path.endswith(".html") and p.path != "404.html"]
     pages.append(Page("sitemap.xml", "sitemap.xml", {**common, "paths": sorted(html)}))
     anchors = {page_path("doc", d): {b["anchor"] for b in bl} for d, bl in blocks.items()}
-    return Site(pages, _files(inp, claims, series, checks, blocks), anchors)
+    return Site(pages, files, anchors)
 
 
 def _in_order(claims: dict[str, dict], inp) -> list[dict]:

@@ -1,6 +1,7 @@
 """Series charts as SVG drawn at build time: axes, labels, units; levels, changes and targets told apart."""
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -22,52 +23,100 @@ class Point:
     claim: str = ""
 
 
+@dataclass(frozen=True)
+class Frame:
+    """Where a chart puts its axes and points: the same for the chart and for a marker drawn over it."""
+
+    width: int
+    height: int
+    years: tuple[int, ...]
+    top: float
+
+    @property
+    def band(self) -> float:
+        return (self.width - RIGHT - LEFT) / max(len(self.years), 1)
+
+    def x(self, year: int) -> float:
+        n = len(self.years)
+        return LEFT + (self.width - RIGHT - LEFT) * (0.5 if n == 1 else (bisect.bisect_left(self.years, year) + 0.5) / n)
+
+    def y(self, v: float) -> float:
+        y0 = self.height - BOTTOM
+        return y0 - (y0 - TOP) * (v / self.top if self.top else 0)
+
+
+def frame(points: list[Point], small: bool = False) -> Frame:
+    width, height = (320, 150) if small else (WIDTH, HEIGHT)
+    return Frame(width, height, tuple(sorted({p.year for p in points})), _nice(max(p.value for p in points)))
+
+
+def _bars(points: list[Point], f: Frame) -> list[tuple[Point, float, float, float, float]]:
+    """Each change as a bar (x, y, width, height); bars of one year side by side."""
+    y0, band = f.height - BOTTOM, f.band
+    out = []
+    for i, p in enumerate([p for p in points if p.measure == "change"]):
+        offset = (i % 2) * band * 0.18 - band * 0.09
+        out.append((p, f.x(p.year) + offset - band * 0.12, f.y(p.value), band * 0.24, y0 - f.y(p.value)))
+    return out
+
+
 def chart(key: str, title: str, unit: str, points: list[Point], small: bool = False) -> Markup:
     """An SVG chart of a series: levels as a line of dots, changes as bars, targets hollow and dashed."""
     points = [p for p in points if p.value is not None]
     if not points:
         return Markup("")
-    width, height = (320, 150) if small else (WIDTH, HEIGHT)
-    years = sorted({p.year for p in points})
-    top = _nice(max(p.value for p in points))
-    x0, x1, y0, y1 = LEFT, width - RIGHT, height - BOTTOM, TOP
-
-    def x(year: int) -> float:
-        return x0 + (x1 - x0) * (0.5 if len(years) == 1 else (years.index(year) + 0.5) / len(years))
-
-    def y(v: float) -> float:
-        return y0 - (y0 - y1) * (v / top if top else 0)
-
-    band = (x1 - x0) / max(len(years), 1)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+    f = frame(points, small)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {f.width} {f.height}" '
              f'role="group" aria-labelledby="chart-{escape(key)}">',
              f'<title id="chart-{escape(key)}">{escape(title)}（单位：{escape(unit)}）</title>']
-    parts += _axes(years, top, unit, x, y, x0, x1, y0, small)
-    changes = [p for p in points if p.measure == "change"]
-    for i, p in enumerate(changes):
-        offset = (i % 2) * band * 0.18 - band * 0.09
+    parts += _axes(f, unit, small)
+    for p, bx, by, bw, bh in _bars(points, f):
         cls = "bar target" if p.kind == "target" else "bar"
-        parts.append(f'<a href="{escape(p.href)}"><rect class="{cls}"{_pid(p, key)} '
-                     f'x="{x(p.year) + offset - band * 0.12:.1f}" y="{y(p.value):.1f}" width="{band * 0.24:.1f}" '
-                     f'height="{y0 - y(p.value):.1f}"><title>{escape(_tip(p, unit))}</title></rect></a>')
+        parts.append(f'<a href="{escape(p.href)}"><rect class="{cls}" '
+                     f'x="{bx:.1f}" y="{by:.1f}" width="{bw:.1f}" height="{bh:.1f}">'
+                     f'<title>{escape(_tip(p, unit))}</title></rect></a>')
     levels = sorted([p for p in points if p.measure == "level" and p.kind == "actual"], key=lambda p: p.year)
     if len(levels) > 1:
-        path = " ".join(f"{'M' if i == 0 else 'L'}{x(p.year):.1f},{y(p.value):.1f}" for i, p in enumerate(levels))
+        path = " ".join(f"{'M' if i == 0 else 'L'}{f.x(p.year):.1f},{f.y(p.value):.1f}" for i, p in enumerate(levels))
         parts.append(f'<path class="line" d="{path}"/>')
     for p in [p for p in points if p.measure == "level"]:
         cls = "dot target" if p.kind == "target" else "dot"
-        parts.append(f'<a href="{escape(p.href)}"><circle class="{cls}"{_pid(p, key)} '
-                     f'cx="{x(p.year):.1f}" cy="{y(p.value):.1f}" r="5">'
+        parts.append(f'<a href="{escape(p.href)}"><circle class="{cls}" '
+                     f'cx="{f.x(p.year):.1f}" cy="{f.y(p.value):.1f}" r="5">'
                      f'<title>{escape(_tip(p, unit))}</title></circle></a>')
     if not small:
-        parts += _legend(width)
+        parts += _legend(f.width)
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
-def _pid(p: Point, key: str) -> str:
-    """An id for the point, so that a page can mark it with CSS (claim pages share their series' chart)."""
-    return f' id="pt-{escape(p.claim)}"' if p.claim and not key.endswith("-small") else ""
+STYLE = ("<style>.axis{stroke:#333}.grid{stroke:#e6e6ea}.tick,.label,.legend text{font-size:11px;fill:#333;"
+         "font-family:sans-serif}.line{fill:none;stroke:#0b57a3;stroke-width:2}.dot{fill:#0b57a3;stroke:#fff;"
+         "stroke-width:1.5}.dot.target{fill:#fff;stroke:#0b57a3;stroke-width:2;stroke-dasharray:3 2}"
+         ".bar{fill:#7aa7d6}.bar.target{fill:#fff;stroke:#7aa7d6;stroke-width:2;stroke-dasharray:4 2}</style>")
+
+
+def standalone(svg: Markup) -> bytes:
+    """A chart as an SVG file of its own, styled inside (pages show it with <img>, which caches it once)."""
+    if not svg:
+        return b""
+    head, rest = str(svg).split(">", 1)
+    return (head + ">" + STYLE + rest + "\n").encode("utf-8")
+
+
+def markers(points: list[Point]) -> dict[str, Markup]:
+    """For each claim in a chart, a transparent layer the size of the chart with a ring around its point."""
+    points = [p for p in points if p.value is not None]
+    if not points:
+        return {}
+    f = frame(points)
+    shapes = {p.claim: f'<rect x="{bx - 3:.1f}" y="{by - 3:.1f}" width="{bw + 6:.1f}" height="{bh + 6:.1f}"/>'
+              for p, bx, by, bw, bh in _bars(points, f)}
+    for p in points:
+        if p.measure == "level":
+            shapes[p.claim] = f'<circle cx="{f.x(p.year):.1f}" cy="{f.y(p.value):.1f}" r="9"/>'
+    return {claim: Markup(f'<svg class="marker" viewBox="0 0 {f.width} {f.height}" aria-hidden="true" '
+                          f'focusable="false">{shape}</svg>') for claim, shape in shapes.items() if claim}
 
 
 def _tip(p: Point, unit: str) -> str:
@@ -76,18 +125,19 @@ def _tip(p: Point, unit: str) -> str:
     return f"{p.year}年 {kind} {measure}：{p.label}"
 
 
-def _axes(years, top, unit, x, y, x0, x1, y0, small) -> list[str]:
+def _axes(f: Frame, unit: str, small: bool) -> list[str]:
+    x0, x1, y0 = LEFT, f.width - RIGHT, f.height - BOTTOM
     out = [f'<line class="axis" x1="{x0}" y1="{y0}" x2="{x1}" y2="{y0}"/>',
-           f'<line class="axis" x1="{x0}" y1="{y(top):.1f}" x2="{x0}" y2="{y0}"/>']
+           f'<line class="axis" x1="{x0}" y1="{f.y(f.top):.1f}" x2="{x0}" y2="{y0}"/>']
     for i in range(5):
-        v = top * i / 4
-        out.append(f'<line class="grid" x1="{x0}" y1="{y(v):.1f}" x2="{x1}" y2="{y(v):.1f}"/>')
-        out.append(f'<text class="tick" x="{x0 - 6}" y="{y(v) + 4:.1f}" text-anchor="end">'
+        v = f.top * i / 4
+        out.append(f'<line class="grid" x1="{x0}" y1="{f.y(v):.1f}" x2="{x1}" y2="{f.y(v):.1f}"/>')
+        out.append(f'<text class="tick" x="{x0 - 6}" y="{f.y(v) + 4:.1f}" text-anchor="end">'
                    f'{escape(format_value(_round(v)))}</text>')
-    for yr in years:
-        out.append(f'<text class="tick" x="{x(yr):.1f}" y="{y0 + 18}" text-anchor="middle">{yr}</text>')
+    for yr in f.years:
+        out.append(f'<text class="tick" x="{f.x(yr):.1f}" y="{y0 + 18}" text-anchor="middle">{yr}</text>')
     if not small:
-        out.append(f'<text class="label" x="{x0}" y="{y(top) - 12:.1f}">单位：{escape(unit)}</text>')
+        out.append(f'<text class="label" x="{x0}" y="{f.y(f.top) - 12:.1f}">单位：{escape(unit)}</text>')
         out.append(f'<text class="label" x="{x1}" y="{y0 + 38}" text-anchor="end">年份</text>')
     return out
 

@@ -20,13 +20,25 @@ SCRIPT_SAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u202
                **{c: f"\\u{ord(c):04x}" for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"}}
 
 
-SCRIPT_SAFE_TABLE = str.maketrans(SCRIPT_SAFE)
+
+
+def script_safe(text: str) -> str:
+    """JSON text with the characters of SCRIPT_SAFE escaped (one pass per character: quicker than translate)."""
+    for c, escaped in SCRIPT_SAFE.items():
+        if c in text:
+            text = text.replace(c, escaped)
+    return text
 
 
 def dumps(data) -> str:
-    """JSON that is the same data, but safe even if a page inlines it: <, >, & and direction controls escaped."""
-    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True, default=str)
-    return text.translate(SCRIPT_SAFE_TABLE) + "\n"
+    """JSON that is the same data, but safe even if a page inlines it: <, >, & and direction controls escaped.
+
+    A list is written one item per line (easy to diff, and quick: Python's C encoder does not indent).
+    """
+    def one(item) -> str:
+        return json.dumps(item, ensure_ascii=False, sort_keys=True, default=str)
+    text = "[\n" + ",\n".join(map(one, data)) + "\n]" if isinstance(data, list) and data else one(data)
+    return script_safe(text) + "\n"
 
 
 def claims_csv(rows: list[dict]) -> bytes:

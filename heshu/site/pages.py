@@ -120,17 +120,18 @@ def _sources(items) -> list[dict]:
 def document_blocks(source: Source, claims: list[dict]) -> tuple[list[dict], list[dict]]:
     """The report's blocks, each split into text and marked claims; and the claims that could not be placed."""
     text, offsets = source.clean.text, source.clean.offsets
-    spans, unplaced = [], []
+    spans, unplaced = [], []  # spans kept in order of start, none overlapping
     for c in sorted(claims, key=lambda c: c["offset"]):
         start = bisect.bisect_left(offsets, c["offset"], 0, len(text))
         if not text.startswith(c["text"], start):
             q = text.find(c["quote"])
             start = text.find(c["text"], q) if q >= 0 else -1
-        if start < 0 or any(s < start + len(c["text"]) and start < e for s, e, _ in spans):
+        end = start + len(c["text"])
+        at = bisect.bisect_left(spans, (start,), key=lambda s: (s[0],))
+        if start < 0 or (at < len(spans) and spans[at][0] < end) or (at > 0 and spans[at - 1][1] > start):
             unplaced.append(c)
             continue
-        spans.append((start, start + len(c["text"]), c))
-    spans.sort(key=lambda s: s[0])
+        spans.insert(at, (start, end, c))
     blocks = []
     for n, b in enumerate(source.clean.blocks):
         inside = [s for s in spans if b.start <= s[0] and s[1] <= b.end]
@@ -159,12 +160,16 @@ def series_views(inp: SiteInput, claims: dict[str, dict]) -> dict[str, dict]:
     return out
 
 
+def series_points(s: dict, from_path: str) -> list[charts.Point]:
+    """The points of a series' chart as seen from a page (each links to its claim)."""
+    return [charts.Point(c["year"], _number(c["value"]), c["kind"], c["measure"], c["text"],
+                         href(from_path, page_path("claim", c["id"])), c["id"])
+            for c in s["members"] if c["year"] is not None and _number(c["value"]) is not None]
+
+
 def series_chart(s: dict, from_path: str, small: bool = False) -> Markup:
     """The chart of a series as seen from a page (its points link to their claims)."""
-    points = [charts.Point(c["year"], _number(c["value"]), c["kind"], c["measure"], c["text"],
-                           href(from_path, page_path("claim", c["id"])), c["id"])
-              for c in s["members"] if c["year"] is not None and _number(c["value"]) is not None]
-    return charts.chart(s["id"] + ("-small" if small else ""), s["title"], s["unit"], points, small)
+    return charts.chart(s["id"] + ("-small" if small else ""), s["title"], s["unit"], series_points(s, from_path), small)
 
 
 def _number(v):

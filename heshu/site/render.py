@@ -1,10 +1,13 @@
-"""Render the pages with Jinja, write the site to a fresh folder, check its links, and swap it in."""
+"""Render the pages with Jinja (those whose inputs changed), and check the links they make."""
 from __future__ import annotations
 
+import functools
+import gc
 import hashlib
 import html
 import multiprocessing
 import os
+import pickle
 import posixpath
 import re
 import shutil
@@ -12,148 +15,163 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from .. import cache
 from ..errors import HeshuError, Location, Problem
 from .pages import Page, Site, inert
-from .urls import absolute, href, page_path
+from .urls import absolute, from_root, page_path
 
 
 def environment(templates: Path) -> Environment:
     """Jinja with autoescape on for HTML and XML, and undefined names as errors."""
     return Environment(loader=FileSystemLoader(str(templates)), autoescape=select_autoescape(["html", "xml"]),
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                       finalize=inert)
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
-def render(env: Environment, page: Page, base_url: str, links: set | None = None) -> str:
-    """One page as text, with links relative to its own place; the pages it links to go into `links`."""
+PARTIALS = "_partials/macros.html"
+
+
+def render(env: Environment, page: Page, base_url: str, links: set | None = None,
+           fragments: dict | None = None) -> str:
+    """One page as text, with links relative to its own place; the pages it links to go into `links`.
+
+    `fragments` keeps what partial() rendered, for the other pages of this build.
+    """
     links = set() if links is None else links
-
-    def url(kind: str, ident: str | None = None, fragment: str = "") -> str:
-        links.add((page_path(kind, ident), fragment))
-        return href(page.path, page_path(kind, ident), fragment)
-
-    def static(name: str) -> str:
-        links.add((f"static/{name}", ""))
-        return href(page.path, f"static/{name}")
-
-    def to(path: str) -> str:
-        links.add((path, ""))
-        return href(page.path, path)
-
-    helpers = {"url": url, "static": static, "to": to, "path": page.path,
-               "canonical": absolute(base_url, page.path), "absolute": lambda p: absolute(base_url, p)}
+    fragments = {} if fragments is None else fragments
     try:
-        return env.get_template(page.template).render(**page.context, **helpers)
+        text = env.get_template(page.template).render(**page.context,
+                                                      **helpers(env, page.path, base_url, links, fragments))
     except Exception as e:  # a template error names the template and line
         line = getattr(e, "lineno", 0) or 0
         raise HeshuError([Problem(Location(f"templates/{page.template}", line),
                                   f"cannot render {page.path}: {type(e).__name__}: {e}", "fix the template")]) from None
+    return inert(text)  # direction controls from the ledger or a report are shown, not obeyed
 
 
-def write(site: Site, templates: Path, out: Path, base_url: str, workers: int | None = None,
-          previous: Path | None = None) -> list[Problem]:
-    """Render and write the whole site into out (a new folder); every link to a page that was not written.
+def helpers(env: Environment, path: str, base_url: str, links: set, fragments: dict, root: str | None = None) -> dict:
+    """The functions templates call: url(), static(), to(), absolute(), partial(); and the page's own addresses.
 
-    A page whose context, templates and base URL are what they were when `previous` (the site being
-    replaced) was built is linked from there instead of rendered again: the bytes are the same.
-    Pages are rendered by several processes where there are several cores and many pages.
+    Links lead back to the site's root through `root` (by default as many ../ as the page is deep).
     """
-    paths = [p.path for p in site.pages] + sorted(site.files)
-    _check_paths(paths)
+    root = "../" * path.count("/") if root is None else root
+
+    def url(kind: str, ident: str | None = None, fragment: str = "") -> str:
+        target = page_path(kind, ident)
+        links.add((target, fragment))
+        return _href(root, target, fragment)
+
+    def static(name: str) -> str:
+        links.add((f"static/{name}", ""))
+        return _href(root, f"static/{name}", "")
+
+    def to(target: str) -> str:
+        links.add((target, ""))
+        return _href(root, target, "")
+
+    def partial(name: str, *args) -> Markup:
+        """A macro of _partials/macros.html called with args: rendered once per build, reused by every page."""
+        key = (name,) + tuple(a if isinstance(a, (str, int, float, bool, type(None))) else id(a) for a in args)
+        hit = fragments.get(key)
+        if hit is None:
+            module, own = _partials(env, base_url, fragments)
+            own.clear()
+            hit = fragments[key] = (str(getattr(module, name)(*args)), frozenset(own), args)  # args kept: ids stay unique
+        links.update(hit[1])
+        return Markup(hit[0].replace(ROOT, root))
+
+    return {"url": url, "static": static, "to": to, "partial": partial, "path": path,
+            "canonical": absolute(base_url, path), "absolute": lambda p: absolute(base_url, p)}
+
+
+ROOT = "\x00heshu-root\x00"  # where a fragment's links start; each page puts its own way back to the root there
+
+
+def _partials(env: Environment, base_url: str, fragments: dict):
+    """The macros module whose links start at ROOT, and the set its links go into."""
+    if "module" not in fragments:
+        own: set = set()
+        module = env.get_template(PARTIALS).make_module(helpers(env, "", base_url, own, fragments, ROOT))
+        fragments["module"] = (module, own)
+    return fragments["module"]
+
+
+@functools.lru_cache(maxsize=100_000)
+def _href(root: str, target: str, fragment: str) -> str:
+    return from_root(root, target, fragment)
+
+
+def render_pages(site: Site, templates: Path, out: Path, base_url: str, before: dict, current: Path,
+                 workers: int | None = None) -> list[tuple[str, str, frozenset, bool]]:
+    """Render into out every page that is not already in `current` as it would be; a row per page.
+
+    A page is left alone when its digest (context, templates and base URL) is the one `before`
+    recorded for the file in `current`: it would render to the same bytes. Each row is (path,
+    digest, the links the page makes, whether it was written to out). Pages are rendered by
+    several processes where there are several cores and many pages.
+    """
     workers = workers or min(os.cpu_count() or 1, 4)
-    salt = _templates_digest(templates, base_url)
-    key = "builds/" + hashlib.sha1(str(out.parent.resolve()).encode("utf-8")).hexdigest() + ".pickle"
-    before = (cache.read(key) or {}) if previous is not None and previous.is_dir() else {}
     global _JOB
-    _JOB = (site.pages, templates, out, base_url, salt, before, previous)
+    _JOB = (site.pages, templates, out, base_url, _templates_digest(templates, base_url), before, current, {})
+    gc.freeze()  # the site's objects live until the end: the collector need not walk them again and again
     try:
         if workers > 1 and len(site.pages) > 400 and "fork" in multiprocessing.get_all_start_methods():
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                done = [row for share in pool.map(_render_share, [(k, workers) for k in range(workers)])
-                        for row in share]
-        else:
-            done = _render_share((0, 1))
+                return [row for share in pool.imap(_render_share, _shares(len(site.pages))) for row in share]
+        return _render_share((0, len(site.pages)))
     finally:
         _JOB = None
-    cache.write(key, {path: (digest, links) for path, digest, links in done})
-    made: set[str] = set()
-    for path, content in sorted(site.files.items()):
-        _put(out, path, content, made)
-    static = templates / "static"
-    for f in sorted(static.rglob("*")) if static.is_dir() else []:
-        if f.is_file():
-            rel = "static/" + f.relative_to(static).as_posix()
-            _put(out, rel, f.read_bytes(), made)
-            paths.append(rel)
-    linked = {link for _, _, links in done for link in links}
-    return _dangling(linked, set(paths), site.anchors)
+        gc.unfreeze()
 
 
 _JOB = None  # what the worker processes render: they inherit it when they are forked
 
 
-def _render_share(share: tuple[int, int]) -> list[tuple[str, str, frozenset]]:
-    k, n = share
-    pages, templates, out, base_url, salt, before, previous = _JOB
-    env = environment(templates)
-    made: set[str] = set()
-    done, memo = [], {}
-    for page in pages[k::n]:
+def _shares(n: int, alone: int = 32, size: int = 256) -> list[tuple[int, int]]:
+    """Runs of pages for the workers to take in turn; the first pages (the big lists) one by one."""
+    return [(i, i + 1) for i in range(min(alone, n))] + [(i, min(i + size, n)) for i in range(alone, n, size)]
+
+
+def _render_share(share: tuple[int, int]) -> list[tuple[str, str, frozenset, bool]]:
+    pages, templates, out, base_url, salt, before, current, state = _JOB
+    if not state:  # once per process: what its pages can share
+        state.update(env=environment(templates), made=set(), memo={}, fragments={})
+    env, made, memo, fragments = state["env"], state["made"], state["memo"], state["fragments"]
+    done = []
+    for page in pages[share[0]:share[1]]:
         digest = _page_digest(page, salt, memo)
         old = before.get(page.path)
-        if digest and old and old[0] == digest and _reuse(previous / page.path, out, page.path, made):
-            done.append((page.path, digest, old[1]))
+        if digest and old and old[0] == digest and (current / page.path).is_file():
+            done.append((page.path, digest, old[1], False))
             continue
         links: set = set()
-        _put(out, page.path, render(env, page, base_url, links).encode("utf-8"), made)
-        done.append((page.path, digest, frozenset(links)))
+        put(out, page.path, render(env, page, base_url, links, fragments).encode("utf-8"), made)
+        done.append((page.path, digest, frozenset(links), True))
     return done
 
 
 def _page_digest(page: Page, salt: str, memo: dict) -> str:
     """What a page's bytes depend on: its template set, base URL, path and context ('' if unknowable).
 
-    A digest of the values, not of their layout in memory; the dicts and lists many pages share
-    (a series, the documents) are digested once per process, through `memo`.
+    Each value of the context is pickled and hashed once per process, however many pages share it
+    (the documents, a series); equal pickles mean equal values, so a page whose digest is unchanged
+    would render to the same bytes.
     """
+    h = hashlib.sha1(f"{salt}\0{page.path}\0{page.template}".encode("utf-8", "surrogatepass"))
     try:
-        return _digest((salt, page.path, page.template, page.context), memo)
-    except ValueError:
+        for key, value in page.context.items():
+            h.update(b"\0" + key.encode("utf-8") + b"=" + _value_digest(value, memo))
+    except (pickle.PicklingError, TypeError, AttributeError):
         return ""
+    return h.hexdigest()
 
 
-def _digest(value, memo: dict) -> str:
+def _value_digest(value, memo: dict) -> bytes:
     key = id(value)
-    if key in memo:
-        return memo[key][0]
-    if isinstance(value, dict):
-        text = "{" + ",".join(_digest(k, memo) + ":" + _digest(v, memo) for k, v in value.items()) + "}"
-    elif isinstance(value, (list, tuple)):
-        text = type(value).__name__ + "[" + ",".join(_digest(v, memo) for v in value) + "]"
-    elif isinstance(value, str):
-        text = type(value).__name__ + ":" + value
-    else:
-        text = repr(value)
-        if " at 0x" in text:
-            raise ValueError("no stable repr")
-    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()
-    if isinstance(value, (dict, list)):
-        memo[key] = (digest, value)  # the value is kept alive so that its id is not reused
-    return digest
-
-
-def _reuse(old: Path, out: Path, path: str, made: set[str]) -> bool:
-    """Put the previous build's file in the new site (a hard link, or a copy), if it is there."""
-    if not old.is_file():
-        return False
-    _folder(out, path, made)
-    try:
-        os.link(old, out / path)
-    except OSError:
-        shutil.copyfile(old, out / path)
-    return True
+    if key not in memo:
+        memo[key] = (hashlib.sha1(pickle.dumps(value, protocol=5)).digest(), value)  # kept alive: ids stay unique
+    return memo[key][0]
 
 
 def _templates_digest(templates: Path, base_url: str) -> str:
@@ -165,7 +183,7 @@ def _templates_digest(templates: Path, base_url: str) -> str:
     return h.hexdigest()
 
 
-def _dangling(linked: set, paths: set[str], anchors: dict[str, set[str]]) -> list[Problem]:
+def dangling(linked: set, paths: set[str], anchors: dict[str, set[str]]) -> list[Problem]:
     """Links made through url(), static() and to() whose page, file or anchor does not exist."""
     problems = []
     for path, fragment in sorted(linked):
@@ -178,7 +196,7 @@ def _dangling(linked: set, paths: set[str], anchors: dict[str, set[str]]) -> lis
     return problems
 
 
-def _check_paths(paths: list[str]) -> None:
+def check_paths(paths: list[str]) -> None:
     seen: set[str] = set()
     for path in paths:
         parts = path.split("/")
@@ -190,7 +208,8 @@ def _check_paths(paths: list[str]) -> None:
         seen.add(path)
 
 
-def _put(out: Path, path: str, content: bytes, made: set[str]) -> None:
+def put(out: Path, path: str, content: bytes, made: set[str]) -> None:
+    """Write a file of the site into out, making its folder once per process."""
     _folder(out, path, made)
     (out / path).write_bytes(content)
 
@@ -235,17 +254,3 @@ def check_links(out: Path) -> list[Problem]:
                 if parts.fragment not in anchors[target]:
                     problems.append(Problem(Location(f"site/{path}"), f"link to a missing anchor {link}", "fix the anchor"))
     return problems
-
-
-# ---------------------------------------------------------------- swap
-
-def swap(new: Path, site: Path) -> None:
-    """Put the freshly written site in place of the old one; the old one stays whole until then."""
-    old = site.with_name(site.name + ".old")
-    if old.exists():
-        shutil.rmtree(old)
-    if site.exists():
-        os.replace(site, old)
-    os.replace(new, site)
-    if old.exists():
-        shutil.rmtree(old)

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .. import cache
-from .export import SCRIPT_SAFE_TABLE
+from .export import script_safe
 
 
 CJK = re.compile(r"[\u3400-\u9fff]+")
@@ -90,5 +90,5 @@ def build_cached(records: list[Record]) -> dict[str, str]:
 def _js(call: str, data) -> str:
     body = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     # </script>, line separators and direction controls must not survive inside a script
-    body = body.translate(SCRIPT_SAFE_TABLE)
+    body = script_safe(body)
     return f"heshuSearch.{call}({body});\n"

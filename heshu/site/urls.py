@@ -28,13 +28,22 @@ def page_path(kind: str, ident: str | None = None) -> str:
     return BY_ID[kind].format(ident)
 
 
+def chart_file(series_id: str) -> str:
+    """The path of a series' chart as an SVG file of its own (claim pages show it as an image)."""
+    return page_path("series", series_id).replace("index.html", "chart.svg")
+
+
 def href(from_path: str, to_path: str, fragment: str = "") -> str:
     """A relative link from one page to another, which works from a sub-path and from the file system.
 
     Both paths are inside site/; the link climbs to the site's root and goes down again.
     """
-    rel = "../" * from_path.count("/") + to_path
-    return quote(rel) + (f"#{fragment}" if fragment else "")
+    return from_root("../" * from_path.count("/"), to_path, fragment)
+
+
+def from_root(root: str, to_path: str, fragment: str = "") -> str:
+    """A link to a path inside site/ from wherever `root` leads back to the site's root."""
+    return root + quote(to_path) + (f"#{fragment}" if fragment else "")
 
 
 def absolute(base_url: str, path: str) -> str:

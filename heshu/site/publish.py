@@ -1,0 +1,128 @@
+"""Put a built site in place of site/: whole or not at all, and touching only the files that changed.
+
+The first build writes everything to site.tmp/ and swaps it in. Later builds stage only the
+files whose bytes would change in site.tmp/, then commit: a journal (site.commit) lists the moves
+and deletions, and they are applied with os.replace, one atomic rename per file, as rsync's
+--delay-updates does. A build stopped before the journal is written leaves site/ as it was; one
+stopped during the commit is finished by the next build before it does anything else. What each
+file of site/ was built from is recorded in the cache, so the next build knows what it can leave.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+from .. import cache
+from ..errors import HeshuError, Problem
+from .pages import Site
+from .render import check_paths, dangling, put, render_pages
+
+RECORD_VERSION = 2
+
+
+def publish(site: Site, templates: Path, dest: Path, base_url: str, workers: int | None = None) -> None:
+    """Write the site to dest (site/), or raise HeshuError with every broken link and leave dest as it was."""
+    files = _files(site, templates)
+    check_paths([p.path for p in site.pages] + sorted(files))
+    staging, key = dest.with_name(dest.name + ".tmp"), _record_key(dest)
+    recover(dest)
+    before = cache.read(key) if dest.is_dir() else None
+    if not isinstance(before, dict) or before.get("version") != RECORD_VERSION:
+        before = None
+    staging.mkdir()
+    try:
+        current = dest if before else staging
+        rows = render_pages(site, templates, staging, base_url, before["pages"] if before else {}, current, workers)
+        digests = {path: hashlib.sha1(content).hexdigest() for path, content in files.items()}
+        made: set[str] = set()
+        for path, content in sorted(files.items()):
+            if not before or before["files"].get(path) != digests[path] or not (dest / path).is_file():
+                put(staging, path, content, made)
+        broken = dangling({link for row in rows for link in row[2]}, {r[0] for r in rows} | set(files), site.anchors)
+        if broken:
+            raise HeshuError(broken)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    record = {"version": RECORD_VERSION, "pages": {path: (digest, links) for path, digest, links, _ in rows},
+              "files": digests}
+    if before:
+        _commit(staging, dest, record, before, key)
+    else:
+        swap(staging, dest)
+        cache.write(key, record)
+
+
+def _files(site: Site, templates: Path) -> dict[str, bytes]:
+    """The data files of the site and the static files of the templates."""
+    files = dict(site.files)
+    static = templates / "static"
+    for f in sorted(static.rglob("*")) if static.is_dir() else []:
+        if f.is_file():
+            files["static/" + f.relative_to(static).as_posix()] = f.read_bytes()
+    return files
+
+
+def _record_key(dest: Path) -> str:
+    return "builds/" + hashlib.sha1(str(dest.resolve()).encode("utf-8")).hexdigest() + ".pickle"
+
+
+def _journal(dest: Path) -> Path:
+    return dest.with_name(dest.name + ".commit")
+
+
+def _commit(staging: Path, dest: Path, record: dict, before: dict, key: str) -> None:
+    """Move the staged files into dest and delete the ones the site no longer has, through a journal."""
+    moves = sorted(str(p.relative_to(staging).as_posix()) for p in staging.rglob("*") if p.is_file())
+    gone = sorted(set(before["pages"]) - set(record["pages"]) | set(before["files"]) - set(record["files"]))
+    journal = _journal(dest)
+    tmp = journal.with_name(journal.name + ".tmp")
+    tmp.write_bytes(pickle.dumps({"moves": moves, "gone": gone, "record": record, "key": key}, protocol=5))
+    os.replace(tmp, journal)  # from here on the build is done, even if it is stopped: the next one finishes it
+    recover(dest)
+
+
+def recover(dest: Path) -> None:
+    """Finish a commit that was stopped halfway, and clear what an interrupted build left behind."""
+    journal, staging = _journal(dest), dest.with_name(dest.name + ".tmp")
+    if journal.exists():
+        todo = pickle.loads(journal.read_bytes())
+        for path in todo["moves"]:
+            if (staging / path).is_file():
+                _move(staging / path, dest / path)
+        for path in todo["gone"]:
+            _remove(dest, path)
+        cache.write(todo["key"], todo["record"])
+        journal.unlink()
+    if staging.exists():
+        shutil.rmtree(staging)
+    journal.with_name(journal.name + ".tmp").unlink(missing_ok=True)
+
+
+def _move(staged: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(staged, target)
+
+
+def _remove(dest: Path, path: str) -> None:
+    """Delete a file of the site, and its folders as they become empty."""
+    (dest / path).unlink(missing_ok=True)
+    folder = (dest / path).parent
+    while folder != dest and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def swap(new: Path, site: Path) -> None:
+    """Put a freshly written site in place of the old one; the old one stays whole until then."""
+    old = site.with_name(site.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if site.exists():
+        os.replace(site, old)
+    os.replace(new, site)
+    if old.exists():
+        shutil.rmtree(old)
