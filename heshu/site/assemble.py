@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from . import charts, export, search
-from .pages import (Page, Site, SiteInput, check_views, claim_views, counts, document_blocks, json_ld, markdown,
+from .pages import (Page, Site, SiteInput, View, check_views, claim_views, counts, document_blocks, json_ld, markdown,
                     search_records, series_chart, series_points, series_views, target_views)
 from .urls import absolute, chart_file, page_path
 
@@ -39,7 +39,7 @@ def assemble(inp: SiteInput) -> Site:
         for sid in sorted({of_claim[i["id"]]["id"] for i in ch["claims"] if i["id"] in of_claim}):
             checks_of_series.setdefault(sid, []).append(ch)
     markers = {sid: charts.markers(series_points(s, page_path("series", sid))) for sid, s in series.items()}
-    common = {"site": inp.config, "docs": docs}
+    common = {"site": View(inp.config), "docs": docs}
     pages = [
         Page("index.html", "home.html", {**common, "counts": counts(claims), "checks": checks[:8],
                                          "targets": [t for t in targets if t["status"] != "pending"][:10],
@@ -67,6 +67,7 @@ def assemble(inp: SiteInput) -> Site:
         ctx = {**common, "c": c, "doc": doc_by_id[c["doc"]], "series": s, "checks": checks_of.get(c["id"], []),
                "target": target_of.get(c["id"]), "paragraph": paragraph_of.get(c["id"]),
                "json_ld": json_ld(c, doc_by_id[c["doc"]], inp.config) if c["verdict"] != "unrated" else ""}
+        ctx["card"] = page_path("card", c["id"])
         ctx["chart"] = chart_file(s["id"]) if s and markers[s["id"]] else ""
         ctx["marker"] = markers[s["id"]].get(c["id"], "") if s else ""
         pages.append(Page(page_path("claim", c["id"]), "claim.html", ctx))

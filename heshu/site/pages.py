@@ -48,6 +48,17 @@ class Site:
     anchors: dict[str, set[str]] = field(default_factory=dict)  # the ids links may point into, by page
 
 
+class View(dict):
+    """A dict whose keys are also its attributes: `c.text` in a template finds it at once (a plain dict
+    makes Jinja try an attribute, fail, and then the key)."""
+
+    __slots__ = ("__dict__",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.__dict__ = self
+
+
 BIDI = {c: f"[U+{ord(c):04X}]" for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"}
 BIDI_RE = re.compile("[" + "".join(BIDI) + "]")
 
@@ -89,7 +100,7 @@ def claim_views(inp: SiteInput) -> dict[str, dict]:
         fact = inp.links.facts[e.id]
         v = f.get("verdict") if f.get("verdict") in verdict else "unrated"
         at = fact.quote.find(fact.text)
-        out[e.id] = {
+        out[e.id] = View({
             "id": e.id, "doc": fact.doc, "doc_title": titles.get(fact.doc, fact.doc), "text": fact.text,
             "value": f["value"], "display": format_value(fact.value, fact.unit), "unit": fact.unit,
             "approx": fact.approx, "approx_label": lab["approx"].get(fact.approx, fact.approx),
@@ -102,7 +113,7 @@ def claim_views(inp: SiteInput) -> dict[str, dict]:
             "before": fact.quote[:at] if at >= 0 else fact.quote, "figure": fact.text if at >= 0 else "",
             "after": fact.quote[at + len(fact.text):] if at >= 0 else "", "vanished": f.get("vanished") is True,
             "line": f.get("line"), "offset": fact.offset,
-        }
+        })
     return out
 
 
@@ -111,7 +122,7 @@ def _sources(items) -> list[dict]:
     for s in items if isinstance(items, list) else []:
         if isinstance(s, dict) and isinstance(s.get("title"), str):
             url = s.get("url") if isinstance(s.get("url"), str) and safe_link(s["url"]) else ""
-            out.append({"title": s["title"], "url": url})
+            out.append(View(title=s["title"], url=url))
     return out
 
 
@@ -137,13 +148,13 @@ def document_blocks(source: Source, claims: list[dict]) -> tuple[list[dict], lis
         inside = [s for s in spans if b.start <= s[0] and s[1] <= b.end]
         segments, at = [], b.start
         for start, end, c in inside:
-            segments.append({"text": text[at:start], "claim": None})
-            segments.append({"text": text[start:end], "claim": c})
+            segments.append(View(text=text[at:start], claim=None))
+            segments.append(View(text=text[start:end], claim=c))
             at = end
-        segments.append({"text": text[at:b.end], "claim": None})
-        blocks.append({"kind": b.kind, "level": min(max(b.level, 2), 4), "anchor": f"{'h' if b.kind == 'heading' else 'p'}-{n}",
+        segments.append(View(text=text[at:b.end], claim=None))
+        blocks.append(View({"kind": b.kind, "level": min(max(b.level, 2), 4), "anchor": f"{'h' if b.kind == 'heading' else 'p'}-{n}",
                        "segments": [s for s in segments if s["text"]], "text": text[b.start:b.end],
-                       "claims": [c["id"] for _, _, c in inside]})
+                       "claims": [c["id"] for _, _, c in inside]}))
     return blocks, unplaced
 
 
@@ -155,8 +166,8 @@ def series_views(inp: SiteInput, claims: dict[str, dict]) -> dict[str, dict]:
         members = [claims[m] for m in s["members"] if m in claims]
         if not SAFE_ID.match(s["id"]) or not members:
             continue
-        out[s["id"]] = {"id": s["id"], "title": s.get("title") or s["id"], "unit": s.get("unit") or "",
-                        "members": members, "note": s.get("note") or ""}
+        out[s["id"]] = View(id=s["id"], title=s.get("title") or s["id"], unit=s.get("unit") or "",
+                            members=members, note=s.get("note") or "")
     return out
 
 
@@ -185,12 +196,11 @@ def check_views(inp: SiteInput, claims: dict[str, dict]) -> list[dict]:
     order = {"fails": 0, "cannot-evaluate": 1, "holds": 2}
     out = []
     for r in sorted(inp.links.results, key=lambda r: (order[r.status], r.type, r.id)):
-        out.append({"id": r.id, "type": r.type, "type_label": lab["check_types"].get(r.type, r.type),
-                    "title": r.title or r.id, "expr": r.expr, "status": r.status,
-                    "status_label": lab["status"][r.status], "left": _fmt(r.left), "right": _fmt(r.right),
-                    "difference": _fmt(r.difference), "relative": f"{r.relative:+.1%}" if r.relative is not None else "",
-                    "reason": r.reason,
-                    "claims": [{"name": n, "claim": claims.get(cid), "id": cid} for n, cid in r.claims.items()]})
+        out.append(View(id=r.id, type=r.type, type_label=lab["check_types"].get(r.type, r.type),
+                        title=r.title or r.id, expr=r.expr, status=r.status, status_label=lab["status"][r.status],
+                        left=_fmt(r.left), right=_fmt(r.right), difference=_fmt(r.difference),
+                        relative=f"{r.relative:+.1%}" if r.relative is not None else "", reason=r.reason,
+                        claims=[View(name=n, claim=claims.get(cid), id=cid) for n, cid in r.claims.items()]))
     return out
 
 
@@ -207,9 +217,9 @@ def target_views(inp: SiteInput, claims: dict[str, dict]) -> list[dict]:
     for t in sorted(inp.links.targets, key=lambda t: (order[t.status], t.target.year or 0, t.target.doc, t.target.offset)):
         if t.target.id not in claims:
             continue
-        out.append({"target": claims[t.target.id], "outcome": claims.get(t.outcome.id) if t.outcome else None,
-                    "status": t.status, "status_label": lab["status"][t.status], "series": t.series,
-                    "lower_is_better": t.lower_is_better})
+        out.append(View(target=claims[t.target.id], outcome=claims.get(t.outcome.id) if t.outcome else None,
+                        status=t.status, status_label=lab["status"][t.status], series=t.series,
+                        lower_is_better=t.lower_is_better))
     return out
 
 

@@ -5,13 +5,14 @@ import re
 from urllib.parse import quote, urlsplit
 
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
+PLAIN_PATH = re.compile(r"[A-Za-z0-9._/-]*\Z")  # what quote() would leave as it is
 FIXED = {
     "home": "index.html", "claims": "claims/index.html", "series-index": "series/index.html",
     "checks": "checks/index.html", "targets": "targets/index.html", "search": "search/index.html",
     "data": "data/index.html", "methodology": "methodology/index.html", "corrections": "corrections/index.html",
     "docs": "docs/index.html", "404": "404.html", "feed": "feed.xml", "sitemap": "sitemap.xml",
 }
-BY_ID = {"doc": "docs/{}/index.html", "claim": "claims/{}/index.html", "card": "claims/{}/card/index.html",
+BY_ID = {"doc": "docs/{}/index.html", "claim": "claims/{}/index.html", "card": "claims/{}/card.html",
          "series": "series/{}/index.html"}
 
 
@@ -43,7 +44,7 @@ def href(from_path: str, to_path: str, fragment: str = "") -> str:
 
 def from_root(root: str, to_path: str, fragment: str = "") -> str:
     """A link to a path inside site/ from wherever `root` leads back to the site's root."""
-    return root + quote(to_path) + (f"#{fragment}" if fragment else "")
+    return root + (to_path if PLAIN_PATH.match(to_path) else quote(to_path)) + (f"#{fragment}" if fragment else "")
 
 
 def absolute(base_url: str, path: str) -> str:
