@@ -13,6 +13,7 @@ import hashlib
 import os
 import pickle
 import shutil
+from array import array
 from pathlib import Path
 
 from .. import cache
@@ -20,7 +21,7 @@ from ..errors import HeshuError, Problem
 from .pages import Site
 from .render import check_paths, dangling, put, render_pages
 
-RECORD_VERSION = 2
+RECORD_VERSION = 3
 
 
 def publish(site: Site, templates: Path, dest: Path, base_url: str, workers: int | None = None) -> None:
@@ -29,9 +30,7 @@ def publish(site: Site, templates: Path, dest: Path, base_url: str, workers: int
     check_paths([p.path for p in site.pages] + sorted(files))
     staging, key = dest.with_name(dest.name + ".tmp"), _record_key(dest)
     recover(dest)
-    before = cache.read(key) if dest.is_dir() else None
-    if not isinstance(before, dict) or before.get("version") != RECORD_VERSION:
-        before = None
+    before = _unpacked(cache.read(key)) if dest.is_dir() else None
     staging.mkdir()
     try:
         current = dest if before else staging
@@ -49,11 +48,36 @@ def publish(site: Site, templates: Path, dest: Path, base_url: str, workers: int
         raise
     record = {"version": RECORD_VERSION, "pages": {path: (digest, links) for path, digest, links, _ in rows},
               "files": digests}
-    if before:
-        _commit(staging, dest, record, before, key)
-    else:
+    if not before:
         swap(staging, dest)
-        cache.write(key, record)
+        cache.write(key, _packed(record))
+    elif any(row[3] for row in rows) or any(staging.iterdir()) or record["pages"].keys() != before["pages"].keys() \
+            or record["files"].keys() != before["files"].keys():
+        _commit(staging, dest, _packed(record), before, key)
+    else:
+        shutil.rmtree(staging)  # nothing changed
+
+
+def _packed(record: dict) -> dict:
+    """The record with each page's links as numbers into one table (quicker to store and load than sets)."""
+    table = sorted({link for _, links in record["pages"].values() for link in links})
+    number = {link: i for i, link in enumerate(table)}
+    pages = {path: (digest, array("I", sorted(number[link] for link in links)).tobytes())
+             for path, (digest, links) in record["pages"].items()}
+    return {**record, "pages": pages, "links": table}
+
+
+def _unpacked(record) -> dict | None:
+    """The record as publish uses it, or None if it is missing or from another version."""
+    if not isinstance(record, dict) or record.get("version") != RECORD_VERSION:
+        return None
+    table = record["links"]
+    pages = {}
+    for path, (digest, packed) in record["pages"].items():
+        numbers = array("I")
+        numbers.frombytes(packed)
+        pages[path] = (digest, frozenset(table[i] for i in numbers))
+    return {**record, "pages": pages}
 
 
 def _files(site: Site, templates: Path) -> dict[str, bytes]:

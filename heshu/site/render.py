@@ -170,7 +170,11 @@ def _page_digest(page: Page, salt: str, memo: dict) -> str:
 def _value_digest(value, memo: dict) -> bytes:
     key = id(value)
     if key not in memo:
-        memo[key] = (hashlib.sha1(pickle.dumps(value, protocol=5)).digest(), value)  # kept alive: ids stay unique
+        if isinstance(value, list):  # lists of shared views (a claim's checks): each view digested once
+            data = b"list" + b"".join(_value_digest(v, memo) for v in value)
+        else:
+            data = pickle.dumps(value, protocol=5)
+        memo[key] = (hashlib.sha1(data).digest(), value)  # the value is kept alive so that its id stays unique
     return memo[key][0]
 
 
