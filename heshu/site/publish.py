@@ -17,7 +17,7 @@ from array import array
 from pathlib import Path
 
 from .. import cache
-from ..errors import HeshuError, Problem
+from ..errors import HeshuError
 from .pages import Site
 from .render import check_paths, dangling, put, render_pages
 

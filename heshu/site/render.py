@@ -1,7 +1,6 @@
 """Render the pages with Jinja (those whose inputs changed), and check the links they make."""
 from __future__ import annotations
 
-import functools
 import gc
 import hashlib
 import html
@@ -10,14 +9,12 @@ import os
 import pickle
 import posixpath
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from .. import cache
 from ..errors import HeshuError, Location, Problem
 from .pages import Page, Site, inert
 from .urls import absolute, from_root, page_path
@@ -60,15 +57,15 @@ def helpers(env: Environment, path: str, base_url: str, links: set, fragments: d
     def url(kind: str, ident: str | None = None, fragment: str = "") -> str:
         target = page_path(kind, ident)
         links.add((target, fragment))
-        return _href(root, target, fragment)
+        return from_root(root, target, fragment)
 
     def static(name: str) -> str:
         links.add((f"static/{name}", ""))
-        return _href(root, f"static/{name}", "")
+        return from_root(root, f"static/{name}", "")
 
     def to(target: str) -> str:
         links.add((target, ""))
-        return _href(root, target, "")
+        return from_root(root, target, "")
 
     def partial(name: str, *args) -> Markup:
         """A macro of _partials/macros.html called with args: rendered once per build, reused by every page."""
@@ -95,11 +92,6 @@ def _partials(env: Environment, base_url: str, fragments: dict):
         module = env.get_template(PARTIALS).make_module(helpers(env, "", base_url, own, fragments, ROOT))
         fragments["module"] = (module, own)
     return fragments["module"]
-
-
-@functools.lru_cache(maxsize=100_000)
-def _href(root: str, target: str, fragment: str) -> str:
-    return from_root(root, target, fragment)
 
 
 def render_pages(site: Site, templates: Path, out: Path, base_url: str, before: dict, current: Path,
