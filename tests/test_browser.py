@@ -189,5 +189,6 @@ def test_the_keyboard_reaches_the_content_first(page, base):
     assert page.evaluate("document.activeElement.textContent") == "跳到正文"
     page.keyboard.press("Enter")
     assert page.url.endswith("#main")
+    page.wait_for_function("document.activeElement.id === 'main'")  # the skip link moves the focus to the content
     page.keyboard.press("Tab")  # then the filters, which work from the keyboard
     assert page.evaluate("document.activeElement.name") == "doc"

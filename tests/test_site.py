@@ -244,3 +244,23 @@ def test_a_rebuild_after_one_edit_rewrites_only_what_depends_on_it(tmp_path):
     shutil.copy(root / "claims.yaml", fresh / "claims.yaml")
     assert build.main(["--root", str(fresh), "build"]) == 0
     assert tree_hash(fresh / "site") == tree_hash(root / "site")
+
+
+def test_partials_are_rendered_once_and_keep_their_links(tmp_path):
+    from heshu.site.pages import Page
+    from heshu.site.render import environment, render
+    (tmp_path / "_partials").mkdir()
+    (tmp_path / "_partials" / "macros.html").write_text(
+        "{% macro inner(c) %}<a href=\"{{ url('claim', c.id) }}\">{{ c.text }}</a>{% endmacro %}"
+        "{% macro outer(c) %}<a href=\"{{ url('doc', c.doc) }}\">doc</a> {{ partial('inner', c) }}"
+        " <a href=\"{{ url('claims') }}\">all</a>{% endmacro %}", encoding="utf-8")
+    (tmp_path / "page.html").write_text("{{ partial('outer', c) }}|{{ partial('inner', c) }}", encoding="utf-8")
+    env, fragments, c = environment(tmp_path), {}, {"id": "d-1", "doc": "d", "text": "<1>"}
+    deep, top = set(), set()
+    html_deep = render(env, Page("claims/d-1/index.html", "page.html", {"c": c}), "https://x.org/", deep, fragments)
+    html_top = render(env, Page("index.html", "page.html", {"c": c}), "https://x.org/", top, fragments)
+    assert html_deep == ('<a href="../../docs/d/index.html">doc</a> <a href="../../claims/d-1/index.html">&lt;1&gt;</a> '
+                         '<a href="../../claims/index.html">all</a>|<a href="../../claims/d-1/index.html">&lt;1&gt;</a>')
+    assert html_top == html_deep.replace("../../", "")
+    assert deep == top == {("claims/d-1/index.html", ""), ("docs/d/index.html", ""), ("claims/index.html", "")}
+    assert len([k for k in fragments if k != "module"]) == 2  # each macro rendered once for both pages

@@ -73,8 +73,11 @@ def helpers(env: Environment, path: str, base_url: str, links: set, fragments: d
         hit = fragments.get(key)
         if hit is None:
             module, own = _partials(env, base_url, fragments)
+            outer = set(own)  # a partial inside a macro: the links of the macro calling it so far
             own.clear()
             hit = fragments[key] = (str(getattr(module, name)(*args)), frozenset(own), args)  # args kept: ids stay unique
+            own.clear()
+            own.update(outer)
         links.update(hit[1])
         return Markup(hit[0].replace(ROOT, root))
 
