@@ -28,34 +28,39 @@ def publish(site: Site, templates: Path, dest: Path, base_url: str, workers: int
     """Write the site to dest (site/), or raise HeshuError with every broken link and leave dest as it was."""
     files = _files(site, templates)
     check_paths([p.path for p in site.pages] + sorted(files))
-    staging, key = dest.with_name(dest.name + ".tmp"), _record_key(dest)
     recover(dest)
+    key, staging = _record_key(dest), dest.with_name(dest.name + ".tmp")
     before = _unpacked(cache.read(key)) if dest.is_dir() else None
     staging.mkdir()
     try:
-        current = dest if before else staging
-        rows = render_pages(site, templates, staging, base_url, before["pages"] if before else {}, current, workers)
-        digests = {path: hashlib.sha1(content).hexdigest() for path, content in files.items()}
-        made: set[str] = set()
-        for path, content in sorted(files.items()):
-            if not before or before["files"].get(path) != digests[path] or not (dest / path).is_file():
-                put(staging, path, content, made)
-        broken = dangling({link for row in rows for link in row[2]}, {r[0] for r in rows} | set(files), site.anchors)
-        if broken:
-            raise HeshuError(broken)
+        record = _stage(site, templates, files, staging, dest if before else staging, base_url, before, workers)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    record = {"version": RECORD_VERSION, "pages": {path: (digest, links) for path, digest, links, _ in rows},
-              "files": digests}
     if not before:
         swap(staging, dest)
         cache.write(key, _packed(record))
-    elif any(row[3] for row in rows) or any(staging.iterdir()) or record["pages"].keys() != before["pages"].keys() \
+    elif any(staging.iterdir()) or record["pages"].keys() != before["pages"].keys() \
             or record["files"].keys() != before["files"].keys():
         _commit(staging, dest, _packed(record), before, key)
     else:
         shutil.rmtree(staging)  # nothing changed
+
+
+def _stage(site: Site, templates: Path, files: dict[str, bytes], staging: Path, current: Path, base_url: str,
+           before: dict | None, workers: int | None) -> dict:
+    """Write into staging every page and file that `current` lacks or has with other bytes; the new record."""
+    rows = render_pages(site, templates, staging, base_url, before["pages"] if before else {}, current, workers)
+    digests = {path: hashlib.sha1(content).hexdigest() for path, content in files.items()}
+    made: set[str] = set()
+    for path, content in sorted(files.items()):
+        if not before or before["files"].get(path) != digests[path] or not (current / path).is_file():
+            put(staging, path, content, made)
+    broken = dangling({link for row in rows for link in row[2]}, {row[0] for row in rows} | set(files), site.anchors)
+    if broken:
+        raise HeshuError(broken)
+    return {"version": RECORD_VERSION, "pages": {path: (digest, links) for path, digest, links in rows},
+            "files": digests}
 
 
 def _packed(record: dict) -> dict:

@@ -98,13 +98,13 @@ def _partials(env: Environment, base_url: str, fragments: dict):
 
 
 def render_pages(site: Site, templates: Path, out: Path, base_url: str, before: dict, current: Path,
-                 workers: int | None = None) -> list[tuple[str, str, frozenset, bool]]:
+                 workers: int | None = None) -> list[tuple[str, str, frozenset]]:
     """Render into out every page that is not already in `current` as it would be; a row per page.
 
     A page is left alone when its digest (context, templates and base URL) is the one `before`
     recorded for the file in `current`: it would render to the same bytes. Each row is (path,
-    digest, the links the page makes, whether it was written to out). Pages are rendered by
-    several processes where there are several cores and many pages.
+    digest, the links the page makes). Pages are rendered by several processes where there are
+    several cores and many pages.
     """
     workers = workers or min(os.cpu_count() or 1, 4)
     global _JOB
@@ -128,7 +128,7 @@ def _shares(n: int, alone: int = 32, size: int = 256) -> list[tuple[int, int]]:
     return [(i, i + 1) for i in range(min(alone, n))] + [(i, min(i + size, n)) for i in range(alone, n, size)]
 
 
-def _render_share(share: tuple[int, int]) -> list[tuple[str, str, frozenset, bool]]:
+def _render_share(share: tuple[int, int]) -> list[tuple[str, str, frozenset]]:
     pages, templates, out, base_url, salt, before, current, state = _JOB
     if not state:  # once per process: what its pages can share
         state.update(env=environment(templates), made=set(), memo={}, fragments={})
@@ -138,11 +138,11 @@ def _render_share(share: tuple[int, int]) -> list[tuple[str, str, frozenset, boo
         digest = _page_digest(page, salt, memo)
         old = before.get(page.path)
         if digest and old and old[0] == digest and (current / page.path).is_file():
-            done.append((page.path, digest, old[1], False))
+            done.append((page.path, digest, old[1]))
             continue
         links: set = set()
         put(out, page.path, render(env, page, base_url, links, fragments).encode("utf-8"), made)
-        done.append((page.path, digest, frozenset(links), True))
+        done.append((page.path, digest, frozenset(links)))
     return done
 
 
@@ -178,7 +178,8 @@ def _templates_digest(templates: Path, base_url: str) -> str:
     for f in sorted(templates.rglob("*")):
         if f.is_file():
             h.update(f.relative_to(templates).as_posix().encode("utf-8") + b"\0" + f.read_bytes())
-    h.update(Path(__file__).read_bytes())  # a change in how pages are rendered renders them all
+    for module in sorted(Path(__file__).parent.glob("*.py")):  # a change in how pages are made renders them all
+        h.update(module.read_bytes())
     return h.hexdigest()
 
 
