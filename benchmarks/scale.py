@@ -2,7 +2,8 @@
 """How Heshu scales: a synthetic corpus of N reports through extract, link and build.
 
 For N = 2, 20, 200 (or --sizes), prints claims, pages, seconds for extract, link and build, pages
-per second and peak memory; and, on the same disk in the same run, three references for the same
+per second, peak memory, seconds to rebuild after one claim's verdict changes and with nothing
+changed, and the bytes a search for 贫困 loads; and, on the same disk in the same run, three references for the same
 page count: Jinja2 rendering the pages with one template and nothing else (the floor of a Python
 build), Hugo building as many pages from generated content (where `hugo` is installed), and the
 time to create 10,000 files of 5 KB in nested folders (the disk's floor).
