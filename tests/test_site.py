@@ -264,3 +264,24 @@ def test_partials_are_rendered_once_and_keep_their_links(tmp_path):
     assert html_top == html_deep.replace("../../", "")
     assert deep == top == {("claims/d-1/index.html", ""), ("docs/d/index.html", ""), ("claims/index.html", "")}
     assert len([k for k in fragments if k != "module"]) == 2  # each macro rendered once for both pages
+
+
+def test_checks_are_paged_failing_first_and_each_listed_once(tmp_path, monkeypatch):
+    from heshu.site import assemble
+    monkeypatch.setattr(assemble, "CHECKS_PER_PAGE", 1)  # the two reports give a handful of checks
+    root = copy_project(tmp_path)
+    assert build.main(["--root", str(root), "build"]) == 0
+    first = (root / "site" / "checks" / "index.html").read_text(encoding="utf-8")
+    count = int(re.search(r"第 1 / (\d+) 页", first).group(1))
+    listed = []
+    for n in range(1, count + 1):
+        page = root / "site" / "checks" / ("index.html" if n == 1 else f"{n}/index.html")
+        text = page.read_text(encoding="utf-8")
+        assert f'<span aria-current="page">{n}</span>' in text
+        listed += re.findall(r'<article class="check s-([a-z-]+)" id="([^"]+)"', text)
+    assert not (root / "site" / "checks" / str(count + 1)).exists()
+    checks = json.loads((root / "site" / "data" / "checks.json").read_text(encoding="utf-8"))
+    assert sorted(i for _, i in listed) == sorted(c["id"] for c in checks) and count == len(checks) > 2
+    statuses = [s for s, _ in listed]
+    assert statuses == sorted(statuses, key=["fails", "cannot-evaluate", "holds"].index)  # failing first
+    assert check_links(root / "site") == []

@@ -7,6 +7,7 @@ from .pages import (Page, Site, SiteInput, View, check_views, claim_views, count
 from .urls import absolute, chart_file, page_path
 
 HOME_SERIES = 6
+CHECKS_PER_PAGE = 500  # a page a phone can still open
 RECENT = 10
 
 
@@ -48,7 +49,6 @@ def assemble(inp: SiteInput) -> Site:
         Page(page_path("docs"), "docs.html", {**common, "by_doc": {d: len(v) for d, v in by_doc.items()}}),
         Page(page_path("claims"), "claims.html", {**common, "claims": _in_order(claims, inp)}),
         Page(page_path("series-index"), "series_index.html", {**common, "series": sorted(series.values(), key=lambda s: s["title"])}),
-        Page(page_path("checks"), "checks.html", {**common, "checks": checks}),
         Page(page_path("targets"), "targets.html", {**common, "targets": targets}),
         Page(page_path("search"), "search.html", common),
         Page(page_path("data"), "data.html", {**common, "count": len(claims)}),
@@ -57,6 +57,7 @@ def assemble(inp: SiteInput) -> Site:
         Page(page_path("corrections"), "corrections.html", {**common, "changes": inp.history}),
         Page("404.html", "404.html", common),
     ]
+    pages += _check_pages(checks, common)
     doc_by_id = {d.id: d for d in inp.docs}
     for d in docs:
         pages.append(Page(page_path("doc", d.id), "document.html",
@@ -87,6 +88,15 @@ def assemble(inp: SiteInput) -> Site:
     pages.append(Page("sitemap.xml", "sitemap.xml", {**common, "paths": sorted(html)}))
     anchors = {page_path("doc", d): {b["anchor"] for b in bl} for d, bl in blocks.items()}
     return Site(pages, files, anchors)
+
+
+def _check_pages(checks: list[dict], common: dict) -> list[Page]:
+    """The checks, failing first, CHECKS_PER_PAGE to a page: checks/, then checks/2/, checks/3/…"""
+    count = max(1, -(-len(checks) // CHECKS_PER_PAGE))
+    return [Page(page_path("checks") if n == 1 else page_path("checks-page", str(n)), "checks.html",
+                 {**common, "checks": checks[(n - 1) * CHECKS_PER_PAGE:n * CHECKS_PER_PAGE], "page": n, "pages": count,
+                  "total": len(checks)})
+            for n in range(1, count + 1)]
 
 
 def _in_order(claims: dict[str, dict], inp) -> list[dict]:
