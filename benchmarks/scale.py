@@ -126,6 +126,7 @@ def measure(n: int, work: Path) -> dict:
     root = work / f"n{n}"
     shutil.copytree(ROOT / "templates", root / "templates")
     corpus.make(ROOT / "seeds", root, n)
+    os.environ["HESHU_CACHE"] = str(work / f"cache{n}")  # nothing cached from other runs: a first build is a full one
     row = {"reports": n}
     for step in ("extract", "link", "build"):
         seconds, peak, output = run_step(root, step)

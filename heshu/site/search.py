@@ -46,20 +46,26 @@ def fnv1a(term: str) -> int:
 
 def terms(text: str) -> set[str]:
     """The index terms of a text: Chinese bigrams (b:) and Latin words and numbers (l:)."""
+    bigrams, words = _terms(text)
+    return {f"b:{b}" for b in bigrams} | {f"l:{w}" for w in words}
+
+
+def _terms(text: str) -> tuple[set[str], set[str]]:
     text = unicodedata.normalize("NFKC", text).lower()
-    out: set[str] = set()
+    bigrams: set[str] = set()
     for run in CJK.findall(text):
-        out.update(f"b:{run[i:i + 2]}" for i in range(len(run) - 1))
-    out.update(f"l:{m}" for m in LATIN.findall(text))
-    return out
+        bigrams.update({run[i:i + 2] for i in range(len(run) - 1)})
+    return bigrams, set(LATIN.findall(text))
 
 
 def build(records: list[Record]) -> dict[str, str]:
     """The files of the index, path (inside search/) → content."""
     postings: dict[str, list[int]] = defaultdict(list)
-    for i, r in enumerate(records):
-        for t in sorted(terms(r.text) | {f"v:{v}" for v in r.values}):
-            postings[t].append(i)
+    for i, r in enumerate(records):  # records in order, so each posting list is ascending
+        bigrams, words = _terms(r.text)
+        for prefix, found in (("b:", bigrams), ("l:", words), ("v:", r.values)):
+            for t in found:
+                postings[prefix + t].append(i)
     shard_count = 1
     while len(postings) / shard_count > TERMS_PER_SHARD:
         shard_count *= 2
