@@ -153,7 +153,7 @@ def _growth(s: dict, members: list[Fact], rates: dict[tuple[str, str], list[Fact
 
 
 def _from_beside(now: Fact, members: list[Fact]) -> Fact | None:
-    """由500家增长到1200家: the figure the same sentence starts from, if it names an earlier year."""
+    """由470家增长到1090家: the figure the same sentence starts from, if it names an earlier year."""
     earlier = [f for f in members if f.quote == now.quote and f.doc == now.doc and f.offset < now.offset
                and f.year is not None and f.year < now.year and f.unit == now.unit]
     return max(earlier, key=lambda f: f.offset) if earlier else None

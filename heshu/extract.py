@@ -136,7 +136,7 @@ def _year(source: Source, m: Mention, section_year: int | None) -> tuple[int | N
         if ref.since:
             continue
         if _closed_from_phrase(text, ref, n.start):
-            if _in_from_phrase(text, m):  # 由2015年的50万…，贫困村由600个: parallel "from" parts
+            if _in_from_phrase(text, m):  # 由2015年的50万…，贫困村由640个: parallel "from" parts
                 return ref.year, ref.period
             from_ref = from_ref or ref
             continue

@@ -1,4 +1,4 @@
-"""Read one number expression at a position: 4万人, 约 600 个, 3-5 个, 千亿元, 十连涨, 45%."""
+"""Read one number expression at a position: 4万人, 约 640 个, 3-5 个, 千亿元, 十连涨, 45%."""
 from __future__ import annotations
 
 import functools

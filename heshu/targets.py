@@ -37,10 +37,10 @@ def statuses(series: list[dict], facts: dict[str, Fact]) -> list[TargetStatus]:
     return out
 
 
-def _outcome(target: Fact, members: list[Fact]) -> Fact | None:
-    """The latest report's outcome for the target's year, measure and unit family."""
-    found = [m for m in members if m.kind == "actual" and m.year == target.year and m.measure == target.measure
-             and unit_family(m.unit) == unit_family(target.unit) and m.point is not None]
+def _outcome(target: Fact, actuals: list[Fact]) -> Fact | None:
+    """Of the series' outcomes for the target's year, the latest report's in its measure and unit family."""
+    found = [m for m in actuals if m.measure == target.measure and unit_family(m.unit) == unit_family(target.unit)
+             and m.point is not None]
     return max(found, key=lambda m: (m.published, m.doc, m.offset)) if found else None
 
 

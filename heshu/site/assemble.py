@@ -39,7 +39,8 @@ def assemble(inp: SiteInput) -> Site:
     for ch in checks:
         for sid in sorted({of_claim[i["id"]]["id"] for i in ch["claims"] if i["id"] in of_claim}):
             checks_of_series.setdefault(sid, []).append(ch)
-    markers = {sid: charts.markers(series_points(s, page_path("series", sid))) for sid, s in series.items()}
+    points = {sid: series_points(s, page_path("series", sid)) for sid, s in series.items()}  # the series page's
+    markers = {sid: charts.markers(p) for sid, p in points.items()}  # and claim pages' rings over the same chart
     common = {"site": View(inp.config), "docs": docs}
     pages = [
         Page("index.html", "home.html", {**common, "counts": counts(claims), "checks": checks[:8],
@@ -75,11 +76,10 @@ def assemble(inp: SiteInput) -> Site:
         pages.append(Page(page_path("card", c["id"]), "card.html", {**common, "c": c}))
     files = _files(inp, claims, series, checks, blocks)
     for s in series.values():
-        path = page_path("series", s["id"])
-        chart = series_chart(s, path)
+        chart = series_chart(s, points[s["id"]])
         if chart:
             files[chart_file(s["id"])] = charts.standalone(chart)
-        pages.append(Page(path, "series.html", {**common, "s": s, "chart": chart,
+        pages.append(Page(page_path("series", s["id"]), "series.html", {**common, "s": s, "chart": chart,
                                                 "checks": checks_of_series.get(s["id"], [])}))
     reviewed = sorted([c for c in claims.values() if c["verdict"] != "unrated"],
                       key=lambda c: (c["reviewed"], c["id"]), reverse=True)
@@ -92,11 +92,12 @@ def assemble(inp: SiteInput) -> Site:
 
 def _check_pages(checks: list[dict], common: dict) -> list[Page]:
     """The checks, failing first, CHECKS_PER_PAGE to a page: checks/, then checks/2/, checks/3/…"""
-    count = max(1, -(-len(checks) // CHECKS_PER_PAGE))
-    return [Page(page_path("checks") if n == 1 else page_path("checks-page", str(n)), "checks.html",
-                 {**common, "checks": checks[(n - 1) * CHECKS_PER_PAGE:n * CHECKS_PER_PAGE], "page": n, "pages": count,
-                  "total": len(checks)})
-            for n in range(1, count + 1)]
+    paths = [page_path("checks") if n == 1 else page_path("checks-page", str(n))
+             for n in range(1, max(1, -(-len(checks) // CHECKS_PER_PAGE)) + 1)]
+    pager = [(n, path) for n, path in enumerate(paths, 1)]
+    return [Page(path, "checks.html", {**common, "checks": checks[(n - 1) * CHECKS_PER_PAGE:n * CHECKS_PER_PAGE],
+                                       "page": n, "pager": pager, "total": len(checks)})
+            for n, path in pager]
 
 
 def _in_order(claims: dict[str, dict], inp) -> list[dict]:
@@ -111,7 +112,7 @@ def _recent(claims: dict[str, dict]) -> list[dict]:
 
 def _main_series(series: dict[str, dict]) -> list[dict]:
     ranked = sorted(series.values(), key=lambda s: (-len(s["members"]), s["title"]))[:HOME_SERIES]
-    return [{**s, "chart": series_chart(s, "index.html", small=True)} for s in ranked]
+    return [{**s, "chart": series_chart(s, series_points(s, "index.html"), small=True)} for s in ranked]
 
 
 def _updated(reviewed: list[dict], docs) -> str:

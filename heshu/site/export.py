@@ -11,15 +11,13 @@ CLAIM_COLUMNS = ("id", "doc", "text", "value", "unit", "approx", "year", "period
 
 
 def plain_number(v) -> str:
-    """A number without exponent or trailing zeros: 52000000000, 2.5."""
+    """A number without exponent or trailing zeros: 52000000000, 3.25."""
     d = Decimal(str(v)).normalize()
     return format(d, "f")
 
 
 SCRIPT_SAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029",
                **{c: f"\\u{ord(c):04x}" for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"}}
-
-
 
 
 def script_safe(text: str) -> str:

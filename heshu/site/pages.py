@@ -178,9 +178,9 @@ def series_points(s: dict, from_path: str) -> list[charts.Point]:
             for c in s["members"] if c["year"] is not None and _number(c["value"]) is not None]
 
 
-def series_chart(s: dict, from_path: str, small: bool = False) -> Markup:
-    """The chart of a series as seen from a page (its points link to their claims)."""
-    return charts.chart(s["id"] + ("-small" if small else ""), s["title"], s["unit"], series_points(s, from_path), small)
+def series_chart(s: dict, points: list[charts.Point], small: bool = False) -> Markup:
+    """The chart of a series from its points (as series_points gives them for the page that shows it)."""
+    return charts.chart(s["id"] + ("-small" if small else ""), s["title"], s["unit"], points, small)
 
 
 def _number(v):

@@ -210,16 +210,11 @@ def check_paths(paths: list[str]) -> None:
 
 def put(out: Path, path: str, content: bytes, made: set[str]) -> None:
     """Write a file of the site into out, making its folder once per process."""
-    _folder(out, path, made)
-    (out / path).write_bytes(content)
-
-
-def _folder(out: Path, path: str, made: set[str]) -> None:
-    """Make the folder of path inside out, once per build process."""
     folder = path.rsplit("/", 1)[0] if "/" in path else ""
     if folder not in made:
         (out / folder).mkdir(parents=True, exist_ok=True)
         made.add(folder)
+    (out / path).write_bytes(content)
 
 
 # ---------------------------------------------------------------- links
