@@ -86,7 +86,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     result = run_build(Project(args.root), log, args.base_url)
     if result.pages:
-        print(f"build: {result.pages} pages, {result.claims} claims in site/ ({time.perf_counter() - started:.1f}s)")
+        state = ", unchanged: nothing it is built from changed" if result.unchanged else ""
+        print(f"build: {result.pages} pages, {result.claims} claims in site/{state} ({time.perf_counter() - started:.1f}s)")
     return report_problems(result.problems)
 
 

@@ -35,3 +35,19 @@ def write(name: str, value: Any) -> None:
         os.replace(tmp, path)
     except OSError:
         pass
+
+
+def remove(name: str) -> None:
+    """Forget what was stored under name."""
+    try:
+        (cache_dir() / name).unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def add_files(h: Any, folder: Path, pattern: str = "*") -> None:
+    """Feed the path and bytes of every file under folder matching pattern into the hashlib hash h, in
+    a stable order."""
+    for f in sorted(folder.rglob(pattern)) if folder.is_dir() else []:
+        if f.is_file():
+            h.update(f.relative_to(folder).as_posix().encode("utf-8") + b"\0" + f.read_bytes() + b"\0")

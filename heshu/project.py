@@ -161,6 +161,7 @@ class BuildResult:
     pages: int
     claims: int
     problems: list[Problem]
+    unchanged: bool = False  # nothing a build reads changed since the last one: site/ was left as it was
 
 
 def load_config(project: Project, base_url: str | None = None) -> dict:
@@ -182,7 +183,11 @@ def run_build(project: Project, log: Log = quiet, base_url: str | None = None) -
     from .site import history
     from .site.assemble import assemble
     from .site.pages import SiteInput
-    from .site.publish import publish
+    from .site.publish import last_build, publish, remember
+    inputs = build_inputs(project, base_url)
+    summary = last_build(project.site, inputs)
+    if summary is not None:
+        return BuildResult(*summary, unchanged=True)
     checked = run_check(project, log)
     if not checked.ledger_ok:
         return BuildResult(0, 0, checked.problems)
@@ -193,5 +198,36 @@ def run_build(project: Project, log: Log = quiet, base_url: str | None = None) -
     log("build: assembling pages")
     site = assemble(inp)
     log(f"build: writing {len(site.pages)} pages")
-    publish(site, project.templates, project.site, inp.config["base_url"])
-    return BuildResult(len(site.pages), len(checked.links.facts), corpus.problems)
+    paths = publish(site, project.templates, project.site, inp.config["base_url"])
+    result = BuildResult(len(site.pages), len(checked.links.facts), corpus.problems)
+    if build_inputs(project, base_url) == inputs:  # not edited while we built
+        remember(project.site, inputs, paths, (result.pages, result.claims, result.problems))
+    return result
+
+
+PACKAGES = ("jinja2", "markupsafe", "markdown-it-py", "PyYAML", "jieba")  # what the pages are made with
+
+
+def build_inputs(project: Project, base_url: str | None = None) -> str:
+    """A digest of everything a build reads: the reports, the ledger, the templates, the ledger's git
+    history, the base URL, and the code, data and packages of Heshu."""
+    import hashlib
+    import sys
+    from importlib import metadata
+
+    from . import cache
+    from .site import history
+    h = hashlib.sha1(repr((base_url, sys.version, history.revisions(project.root))).encode("utf-8"))
+    for name in PACKAGES:
+        try:
+            h.update(metadata.version(name).encode("utf-8"))
+        except metadata.PackageNotFoundError:
+            h.update(b"-")
+    h.update(project.ledger.read_bytes() if project.ledger.is_file() else b"\0none")
+    for folder, pattern in ((project.seeds, "*"), (project.templates, "*"), (HERE, "*.py"), (HERE / "data", "*")):
+        h.update(b"\0folder")
+        cache.add_files(h, folder, pattern)
+    return h.hexdigest()
+
+
+HERE = Path(__file__).parent

@@ -233,9 +233,11 @@ def test_a_killed_build_leaves_the_previous_site_whole(project):
 
 
 def test_a_commit_stopped_halfway_is_finished_by_the_next_build(project, tmp_path, monkeypatch):
+    from heshu.project import Project, build_inputs
     from heshu.site import publish
     shutil.copy(ROOT / "claims.yaml", project / "claims.yaml")
     assert build.main(["--root", str(project), "build"]) == 0
+    first = build_inputs(Project(project))
     led = ledger.load(project / "claims.yaml")
     for e in led.claims[:5]:
         e.fields.update(verdict="accurate", note="核对无误。")
@@ -252,6 +254,7 @@ def test_a_commit_stopped_halfway_is_finished_by_the_next_build(project, tmp_pat
     assert build.main(["--root", str(project), "build"]) == 130
     monkeypatch.undo()
     assert (project / "site.commit").exists() and len(moved) == 3
+    assert publish.last_build(project / "site", first) is None  # site/ is no longer what the first build made
     assert build.main(["--root", str(project), "build"]) == 0
     assert not (project / "site.commit").exists() and not (project / "site.tmp").exists()
     fresh = tmp_path / "fresh"

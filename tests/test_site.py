@@ -246,6 +246,53 @@ def test_a_rebuild_after_one_edit_rewrites_only_what_depends_on_it(tmp_path):
     assert tree_hash(fresh / "site") == tree_hash(root / "site")
 
 
+def test_a_build_with_nothing_changed_leaves_the_site_alone(tmp_path, capsys):
+    root = copy_project(tmp_path)
+    assert build.main(["--root", str(root), "build"]) == 0
+    site = root / "site"
+    written = {p: p.stat().st_mtime_ns for p in site.rglob("*")}
+    capsys.readouterr()
+    assert build.main(["--root", str(root), "build"]) == 0
+    assert ", unchanged: nothing it is built from changed" in capsys.readouterr().out
+    assert {p: p.stat().st_mtime_ns for p in site.rglob("*")} == written
+    (site / "claims" / "index.html").unlink()  # a site that lost a file is built again
+    assert build.main(["--root", str(root), "build"]) == 0
+    assert "unchanged" not in capsys.readouterr().out and (site / "claims" / "index.html").is_file()
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+EDITS = {
+    "ledger": lambda root: _edit(root / "claims.yaml", "verdict: unrated", "verdict: accurate"),
+    "template": lambda root: _edit(root / "templates" / "claim.html", "</h1>", "</h1>\n"),
+    "site settings": lambda root: _edit(root / "templates" / "site.yaml", "title:", "title: x"),
+    "report": lambda root: _edit(root / "seeds" / "shanxi-2019-reform-achievements.txt", "。", "．"),
+    "manifest": lambda root: _edit(root / "seeds" / "documents.yaml", "title:", "title: x"),
+    "ledger history": lambda root: subprocess.run(["git", "-C", str(root), "-c", "user.name=t", "-c",
+                                                   "user.email=t@example.org", "commit", "-q", "--amend",
+                                                   "--no-edit", "--date", "2020-01-01T00:00:00"], check=True),
+}
+
+
+@pytest.mark.parametrize("what", sorted(EDITS))
+def test_every_input_of_a_build_is_in_its_digest(tmp_path, what):
+    from heshu.project import Project, build_inputs
+    root = copy_project(tmp_path)
+    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "claims.yaml"], check=True)
+    subprocess.run([*git, "commit", "-qm", "one"], check=True)
+    before = build_inputs(Project(root))
+    assert build_inputs(Project(root)) == before
+    assert build_inputs(Project(root), "https://elsewhere.example/") != before
+    EDITS[what](root)
+    assert build_inputs(Project(root)) != before
+
+
 def test_partials_are_rendered_once_and_keep_their_links(tmp_path):
     from heshu.site.pages import Page
     from heshu.site.render import environment, render

@@ -22,9 +22,14 @@ class Change:
     new: str
 
 
+def revisions(root: Path, ledger: str = "claims.yaml") -> str | None:
+    """The commits of the ledger that corrections() reads, one `sha date` per line; None without git."""
+    return _git(root, "log", f"-{MAX_COMMITS}", "--format=%H %cs", "--", ledger)
+
+
 def corrections(root: Path, ledger: str = "claims.yaml") -> list[Change] | None:
     """Every revision of a claim's figure or verdict, newest first; None when there is no git history."""
-    log = _git(root, "log", f"-{MAX_COMMITS}", "--format=%H %cs", "--", ledger)
+    log = revisions(root, ledger)
     if log is None:
         return None
     commits = [line.split() for line in log.splitlines() if line.strip()]

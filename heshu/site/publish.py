@@ -24,10 +24,15 @@ from .render import check_paths, dangling, put, render_pages
 RECORD_VERSION = 3
 
 
-def publish(site: Site, templates: Path, dest: Path, base_url: str, workers: int | None = None) -> None:
-    """Write the site to dest (site/), or raise HeshuError with every broken link and leave dest as it was."""
+def publish(site: Site, templates: Path, dest: Path, base_url: str, workers: int | None = None) -> list[str]:
+    """Write the site to dest (site/), or raise HeshuError with every broken link and leave dest as it was.
+
+    Returns the paths of the site's files.
+    """
     files = _files(site, templates)
-    check_paths([p.path for p in site.pages] + sorted(files))
+    paths = [p.path for p in site.pages] + sorted(files)
+    check_paths(paths)
+    cache.remove(_stamp_key(dest))  # from here until remember(), site/ may change: no build is known to match it
     recover(dest)
     key, staging = _record_key(dest), dest.with_name(dest.name + ".tmp")
     before = _unpacked(cache.read(key)) if dest.is_dir() else None
@@ -45,6 +50,23 @@ def publish(site: Site, templates: Path, dest: Path, base_url: str, workers: int
         _commit(staging, dest, _packed(record), before, key)
     else:
         shutil.rmtree(staging)  # nothing changed
+    return paths
+
+
+def remember(dest: Path, inputs: str, paths: list[str], summary) -> None:
+    """Note that dest now holds the site built from `inputs` (a digest of all a build reads)."""
+    cache.write(_stamp_key(dest), {"inputs": inputs, "paths": paths, "summary": summary})
+
+
+def last_build(dest: Path, inputs: str):
+    """The summary remember() kept, if dest was last built from these very inputs and has all its files."""
+    stamp = cache.read(_stamp_key(dest))
+    if not isinstance(stamp, dict) or stamp.get("inputs") != inputs or _journal(dest).exists():
+        return None
+    root = str(dest)
+    if not all(os.path.isfile(os.path.join(root, path)) for path in stamp["paths"]):
+        return None
+    return stamp["summary"]
 
 
 def _stage(site: Site, templates: Path, files: dict[str, bytes], staging: Path, current: Path, base_url: str,
@@ -97,6 +119,10 @@ def _files(site: Site, templates: Path) -> dict[str, bytes]:
 
 def _record_key(dest: Path) -> str:
     return "builds/" + hashlib.sha1(str(dest.resolve()).encode("utf-8")).hexdigest() + ".pickle"
+
+
+def _stamp_key(dest: Path) -> str:
+    return _record_key(dest).replace(".pickle", ".stamp")
 
 
 def _journal(dest: Path) -> Path:

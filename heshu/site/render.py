@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from .. import cache
 from ..errors import HeshuError, Location, Problem
 from .pages import Page, Site, inert
 from .urls import absolute, from_root, page_path
@@ -175,11 +176,8 @@ def _value_digest(value, memo: dict) -> bytes:
 
 def _templates_digest(templates: Path, base_url: str) -> str:
     h = hashlib.sha1(base_url.encode("utf-8"))
-    for f in sorted(templates.rglob("*")):
-        if f.is_file():
-            h.update(f.relative_to(templates).as_posix().encode("utf-8") + b"\0" + f.read_bytes())
-    for module in sorted(Path(__file__).parent.glob("*.py")):  # a change in how pages are made renders them all
-        h.update(module.read_bytes())
+    cache.add_files(h, templates)
+    cache.add_files(h, Path(__file__).parent, "*.py")  # a change in how pages are made renders them all
     return h.hexdigest()
 
 
