@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -272,7 +273,8 @@ def _item_lines(key: str, node) -> dict[str, int]:
 # ---------------------------------------------------------------- save
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
-    pass
+    def ignore_aliases(self, data) -> bool:
+        return True  # each value written out in full: no &anchors for a person to trip over
 
 
 def _str(dumper, s: str):
@@ -289,15 +291,35 @@ _Dumper.add_representer(list, _list)
 
 
 def dumps(ledger: Ledger) -> str:
-    """The ledger as YAML text, the same bytes for the same content."""
-    body: dict[str, list] = {"claims": [_ordered(e.fields, CLAIM_ORDER) for e in ledger.claims]}
-    if ledger.series:
-        body["series"] = [_ordered(e.fields, SERIES_ORDER) for e in ledger.series]
-    if ledger.checks:
-        body["checks"] = [_ordered(e.fields, CHECK_ORDER) for e in ledger.checks]
-    text = yaml.dump(body, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                     default_flow_style=False, width=1_000_000, indent=2)
-    return HEADER + text
+    """The ledger as YAML text, the same bytes for the same content.
+
+    Each item is written on its own (a list's text is its items' texts one after the other) and
+    kept in the cache by its fields, so that saving a large ledger after a few edits writes YAML
+    only for the items that changed.
+    """
+    known, used = cache.read(DUMPED) or {}, {}
+    parts = [HEADER]
+    for name, entries, order in (("claims", ledger.claims, CLAIM_ORDER), ("series", ledger.series, SERIES_ORDER),
+                                 ("checks", ledger.checks, CHECK_ORDER)):
+        if not entries:
+            parts.append("claims: []\n" if name == "claims" else "")
+            continue
+        parts.append(f"{name}:\n")
+        for e in entries:
+            fields = _ordered(e.fields, order)
+            key = hashlib.sha1(pickle.dumps(fields, protocol=5)).digest()  # pickles tell 1, 1.0, True and "1" apart
+            text = used.get(key) or known.get(key)
+            if text is None:
+                text = yaml.dump([fields], Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                                 default_flow_style=False, width=1_000_000, indent=2)
+            used[key] = text
+            parts.append(text)
+    if used.keys() != known.keys():
+        cache.write(DUMPED, used)
+    return "".join(parts)
+
+
+DUMPED = "ledger-dumped.pickle"
 
 
 def _ordered(fields: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:

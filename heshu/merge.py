@@ -81,6 +81,7 @@ def merge_proposals(old: list[Entry], proposed: list[dict], machine: tuple[str, 
     are replaced by the new proposal with the same id, or removed if it no longer proposes them.
     """
     by_id = {p["id"]: p for p in proposed}
+    before = {e.id: e for e in reversed(old)}  # the first entry of an id, as a scan would find it
     out, kept = [], set()
     for e in old:
         if _owned(e, machine):
@@ -92,7 +93,7 @@ def merge_proposals(old: list[Entry], proposed: list[dict], machine: tuple[str, 
         if p["id"] in kept:
             continue
         fields = {**p, "auto": fingerprint(p, machine)}
-        previous = next((e for e in old if e.id == p["id"]), None)
+        previous = before.get(p["id"])
         if previous is None:
             report.added.append(p["id"])
         elif {k: previous.fields.get(k) for k in machine} != {k: p.get(k) for k in machine}:

@@ -150,3 +150,23 @@ def test_the_item_cache_reads_exactly_what_a_full_parse_reads(tmp_path):
                                   "claims:\n- &x {id: a-1}\n- *x\n"])
 def test_other_layouts_are_read_by_a_full_parse(text):
     assert [e.fields for e in ledger.load_cached(text).claims] == [e.fields for e in ledger.load_text(text).claims]
+
+
+def _whole_file(led: ledger.Ledger) -> str:
+    """The ledger dumped in one piece, as dumps() did before it wrote items one at a time."""
+    body = {"claims": [ledger._ordered(e.fields, ledger.CLAIM_ORDER) for e in led.claims]}
+    for name, entries, order in (("series", led.series, ledger.SERIES_ORDER), ("checks", led.checks, ledger.CHECK_ORDER)):
+        if entries:
+            body[name] = [ledger._ordered(e.fields, order) for e in entries]
+    return ledger.HEADER + yaml.dump(body, Dumper=ledger._Dumper, allow_unicode=True, sort_keys=False,
+                                     default_flow_style=False, width=1_000_000, indent=2)
+
+
+def test_dumps_writes_the_bytes_of_a_whole_file_dump_from_its_item_cache_or_not():
+    led = ledger.load_text((ROOT / "claims.yaml").read_text(encoding="utf-8"))
+    assert ledger.dumps(led) == ledger.dumps(led) == _whole_file(led)  # the second from the cache
+    claim = led.claims[0]
+    for value in (1, 1.0, True, "1", [1, 2], None):  # equal in Python, told apart in YAML
+        claim.fields["value"] = value
+        assert ledger.dumps(led) == _whole_file(led)
+    assert ledger.dumps(ledger.Ledger("claims.yaml", [])) == ledger.HEADER + "claims: []\n"
