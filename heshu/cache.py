@@ -1,6 +1,8 @@
 """A cache in a folder the user owns (~/.cache/heshu), for work that is slow to redo."""
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import pickle
 from pathlib import Path
@@ -51,3 +53,24 @@ def add_files(h: Any, folder: Path, pattern: str = "*") -> None:
     for f in sorted(folder.rglob(pattern)) if folder.is_dir() else []:
         if f.is_file():
             h.update(f.relative_to(folder).as_posix().encode("utf-8") + b"\0" + f.read_bytes() + b"\0")
+
+
+PACKAGES = ("jinja2", "markupsafe", "markdown-it-py", "PyYAML", "jieba")  # what Heshu's results are made with
+
+
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A digest of Heshu's code and data and the versions of the packages it uses: what a cached
+    result was computed with."""
+    import sys
+    from importlib import metadata
+    h = hashlib.sha1(sys.version.encode("utf-8"))
+    for name in PACKAGES:
+        try:
+            h.update(metadata.version(name).encode("utf-8"))
+        except metadata.PackageNotFoundError:
+            h.update(b"-")
+    here = Path(__file__).parent
+    add_files(h, here, "*.py")
+    add_files(h, here / "data")
+    return h.hexdigest()

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from . import cache
 from . import ledger as ledger_mod
 from . import links as links_mod
 from .documents import load_manifest, load_source
@@ -76,7 +77,30 @@ def _extract_share(share: tuple[int, int]) -> list[tuple[str, list[Claim]]]:
 
 
 def extract_all(sources: list[Source]) -> dict[str, list[Claim]]:
-    """The claims of every report, extracted on all cores when there are many reports."""
+    """The claims of every report: from the cache for a report extracted before with the same text,
+    manifest entry and code; the others extracted on all cores when there are many."""
+    keys = {s.doc.id: _extracted_key(s) for s in sources}
+    found = {}
+    for s in sources:
+        kept = cache.read(f"extracted/{keys[s.doc.id][:40]}.pickle")
+        if isinstance(kept, tuple) and kept[0] == keys[s.doc.id]:
+            found[s.doc.id] = kept[1]
+    todo = [s for s in sources if s.doc.id not in found]
+    for doc_id, claims in _extract_many(todo).items():
+        found[doc_id] = claims
+        cache.write(f"extracted/{keys[doc_id][:40]}.pickle", (keys[doc_id], claims))
+    return {s.doc.id: found[s.doc.id] for s in sources}
+
+
+def _extracted_key(source: Source) -> str:
+    """Where a report's claims are cached (its id's digest) and what they were extracted from."""
+    import hashlib
+    where = hashlib.sha1(source.doc.id.encode("utf-8")).hexdigest()
+    what = hashlib.sha1(repr((source.doc, cache.code_digest())).encode("utf-8") + source.raw.encode("utf-8"))
+    return where + what.hexdigest()
+
+
+def _extract_many(sources: list[Source]) -> dict[str, list[Claim]]:
     import multiprocessing
     import os
     workers = min(os.cpu_count() or 1, 4)
@@ -89,8 +113,7 @@ def extract_all(sources: list[Source]) -> dict[str, list[Claim]]:
             shares = pool.map(_extract_share, [(k, workers) for k in range(workers)])
     finally:
         _SOURCES = []
-    found = dict(pair for share in shares for pair in share)
-    return {s.doc.id: found[s.doc.id] for s in sources}
+    return dict(pair for share in shares for pair in share)
 
 
 @dataclass
@@ -205,29 +228,16 @@ def run_build(project: Project, log: Log = quiet, base_url: str | None = None) -
     return result
 
 
-PACKAGES = ("jinja2", "markupsafe", "markdown-it-py", "PyYAML", "jieba")  # what the pages are made with
-
-
 def build_inputs(project: Project, base_url: str | None = None) -> str:
     """A digest of everything a build reads: the reports, the ledger, the templates, the ledger's git
     history, the base URL, and the code, data and packages of Heshu."""
     import hashlib
-    import sys
-    from importlib import metadata
 
     from . import cache
     from .site import history
-    h = hashlib.sha1(repr((base_url, sys.version, history.revisions(project.root))).encode("utf-8"))
-    for name in PACKAGES:
-        try:
-            h.update(metadata.version(name).encode("utf-8"))
-        except metadata.PackageNotFoundError:
-            h.update(b"-")
+    h = hashlib.sha1(repr((base_url, cache.code_digest(), history.revisions(project.root))).encode("utf-8"))
     h.update(project.ledger.read_bytes() if project.ledger.is_file() else b"\0none")
-    for folder, pattern in ((project.seeds, "*"), (project.templates, "*"), (HERE, "*.py"), (HERE / "data", "*")):
+    for folder in (project.seeds, project.templates):
         h.update(b"\0folder")
-        cache.add_files(h, folder, pattern)
+        cache.add_files(h, folder)
     return h.hexdigest()
-
-
-HERE = Path(__file__).parent

@@ -10,6 +10,7 @@ from heshu import ledger
 from heshu.merge import merge_claims
 from heshu.project import Project, load_corpus
 from heshu.extract import extract
+from heshu.model import Source
 from conftest import ROOT
 
 
@@ -170,3 +171,17 @@ def test_dumps_writes_the_bytes_of_a_whole_file_dump_from_its_item_cache_or_not(
         claim.fields["value"] = value
         assert ledger.dumps(led) == _whole_file(led)
     assert ledger.dumps(ledger.Ledger("claims.yaml", [])) == ledger.HEADER + "claims: []\n"
+
+
+def test_a_report_is_extracted_again_only_when_its_text_changes(project, tmp_path, monkeypatch):
+    from heshu import project as project_mod
+    monkeypatch.setenv("HESHU_CACHE", str(tmp_path / "cache"))  # nothing extracted by other tests
+    sources = list(load_corpus(Project(project)).sources.values())
+    extracted = []
+    monkeypatch.setattr(project_mod, "extract", lambda s: extracted.append(s.doc.id) or extract(s))
+    first = project_mod.extract_all(sources)
+    again = project_mod.extract_all(sources)
+    assert again == first and sorted(extracted) == sorted(s.doc.id for s in sources) and len(sources) == 2
+    changed = Source(sources[0].doc, sources[0].raw + "\n另有数字增长了7%。\n", sources[0].clean)
+    edited = project_mod.extract_all([changed, sources[1]])
+    assert extracted[2:] == [changed.doc.id] and edited[sources[1].doc.id] == first[sources[1].doc.id]
