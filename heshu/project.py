@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import cache
+from . import cache, segment
 from . import ledger as ledger_mod
 from . import links as links_mod
 from .documents import load_manifest, load_source
@@ -151,6 +151,7 @@ def run_link(project: Project, log: Log = quiet) -> LinkResult:
     corpus = load_corpus(project, log)
     ledger = ledger_mod.load(project.ledger)
     linked, s_report, c_report = links_mod.link(ledger, corpus.docs)
+    segment.remember()
     written = ledger_mod.save(linked, project.ledger)
     return LinkResult(links_mod.evaluate(linked, corpus.docs), s_report, c_report, written, corpus.problems)
 
@@ -233,7 +234,7 @@ def build_inputs(project: Project, base_url: str | None = None) -> str:
     history, the base URL, and the code, data and packages of Heshu."""
     import hashlib
 
-    from . import cache
+    from . import cache, segment
     from .site import history
     h = hashlib.sha1(repr((base_url, cache.code_digest(), history.revisions(project.root))).encode("utf-8"))
     h.update(project.ledger.read_bytes() if project.ledger.is_file() else b"\0none")

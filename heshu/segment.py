@@ -1,10 +1,15 @@
-"""Word segmentation: the only module that touches jieba, with its own tokenizer and cache."""
+"""Word segmentation: the only module that touches jieba, with its own tokenizer and cache.
+
+What earlier runs segmented is kept in the cache (see remember()), so that a run that meets only
+texts it has seen, such as `link` on an unchanged ledger, never loads jieba's dictionary.
+"""
 from __future__ import annotations
 
 import functools
 import logging
 from dataclasses import dataclass
 
+from . import cache
 from .cache import cache_dir
 
 
@@ -32,9 +37,35 @@ def _tagger():
     return jieba.posseg.POSTokenizer(tokenizer)
 
 
-@functools.lru_cache(maxsize=4096)
 def tokens(text: str) -> tuple[Token, ...]:
     """The words of text with their parts of speech and offsets."""
+    found = _USED.get(text)
+    if found is None:
+        found = _stored().get(text)
+        _USED[text] = found = _cut(text) if found is None else found
+    return found
+
+
+_USED: dict[str, tuple[Token, ...]] = {}  # what this run segmented or took from the store
+
+
+@functools.lru_cache(maxsize=1)
+def _stored() -> dict[str, tuple[Token, ...]]:
+    found = cache.read(_store_name())
+    return found if isinstance(found, dict) else {}
+
+
+def _store_name() -> str:
+    return f"segments/{cache.code_digest()[:16]}.pickle"  # another jieba or user dictionary: another store
+
+
+def remember() -> None:
+    """Keep the texts this run segmented for the next runs (only these: the store does not grow forever)."""
+    if _USED.keys() != _stored().keys():
+        cache.write(_store_name(), dict(_USED))
+
+
+def _cut(text: str) -> tuple[Token, ...]:
     out, i = [], 0
     for pair in _tagger().cut(text, HMM=False):
         out.append(Token(pair.word, pair.flag, i, i + len(pair.word)))

@@ -49,3 +49,17 @@ def test_the_same_figure_twice_in_a_sentence_gets_two_ids():
     ids = [c.id for c in extract(src)]
     assert len(ids) == 2 and len(set(ids)) == 2
     assert ids[0] == claim_id("t", "新建学校12所，改建学校12所。", "12所", 1)
+
+
+def test_texts_segmented_by_an_earlier_run_are_not_segmented_again(tmp_path, monkeypatch):
+    from heshu import segment
+    monkeypatch.setenv("HESHU_CACHE", str(tmp_path))
+    monkeypatch.setattr(segment, "_USED", {})
+    segment._stored.cache_clear()
+    first = segment.tokens("农村贫困人口全部脱贫")
+    segment.remember()
+    monkeypatch.setattr(segment, "_USED", {})  # as in the next run
+    segment._stored.cache_clear()
+    monkeypatch.setattr(segment, "_cut", lambda text: pytest.fail(f"segmented again: {text}"))
+    assert segment.tokens("农村贫困人口全部脱贫") == first and [t.word for t in first][-1] == "脱贫"
+    segment._stored.cache_clear()
