@@ -234,7 +234,6 @@ def build_inputs(project: Project, base_url: str | None = None) -> str:
     history, the base URL, and the code, data and packages of Heshu."""
     import hashlib
 
-    from . import cache, segment
     from .site import history
     h = hashlib.sha1(repr((base_url, cache.code_digest(), history.revisions(project.root))).encode("utf-8"))
     h.update(project.ledger.read_bytes() if project.ledger.is_file() else b"\0none")

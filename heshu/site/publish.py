@@ -53,12 +53,12 @@ def publish(site: Site, templates: Path, dest: Path, base_url: str, workers: int
     return paths
 
 
-def remember(dest: Path, inputs: str, paths: list[str], summary) -> None:
+def remember(dest: Path, inputs: str, paths: list[str], summary: tuple) -> None:
     """Note that dest now holds the site built from `inputs` (a digest of all a build reads)."""
     cache.write(_stamp_key(dest), {"inputs": inputs, "paths": paths, "summary": summary})
 
 
-def last_build(dest: Path, inputs: str):
+def last_build(dest: Path, inputs: str) -> tuple | None:
     """The summary remember() kept, if dest was last built from these very inputs and has all its files."""
     stamp = cache.read(_stamp_key(dest))
     if not isinstance(stamp, dict) or stamp.get("inputs") != inputs or _journal(dest).exists():
