@@ -297,7 +297,8 @@ def dumps(ledger: Ledger) -> str:
     kept in the cache by its fields, so that saving a large ledger after a few edits writes YAML
     only for the items that changed.
     """
-    known, used = cache.read(DUMPED) or {}, {}
+    known, used = cache.read(DUMPED), {}
+    known = known if isinstance(known, dict) else {}
     parts = [HEADER]
     for name, entries, order in (("claims", ledger.claims, CLAIM_ORDER), ("series", ledger.series, SERIES_ORDER),
                                  ("checks", ledger.checks, CHECK_ORDER)):

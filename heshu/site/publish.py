@@ -55,14 +55,15 @@ def publish(site: Site, templates: Path, dest: Path, base_url: str, workers: int
 
 def remember(dest: Path, inputs: str, paths: list[str], summary: tuple) -> None:
     """Note that dest now holds the site built from `inputs` (a digest of all a build reads)."""
-    cache.write(_stamp_key(dest), {"inputs": inputs, "paths": paths, "summary": summary})
+    cache.write(_stamp_key(dest), {"version": RECORD_VERSION, "inputs": inputs, "paths": paths, "summary": summary})
 
 
 def last_build(dest: Path, inputs: str) -> tuple | None:
     """The summary remember() kept, if dest was last built from these very inputs and has all its files."""
     stamp = cache.read(_stamp_key(dest))
-    if not isinstance(stamp, dict) or stamp.get("inputs") != inputs or _journal(dest).exists():
-        return None
+    if not isinstance(stamp, dict) or stamp.get("version") != RECORD_VERSION or stamp.get("inputs") != inputs \
+            or _journal(dest).exists():
+        return None  # none, another version's, another build's, or one whose commit is unfinished
     root = str(dest)
     if not all(os.path.isfile(os.path.join(root, path)) for path in stamp["paths"]):
         return None
