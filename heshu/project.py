@@ -82,22 +82,25 @@ def extract_all(sources: list[Source]) -> dict[str, list[Claim]]:
     keys = {s.doc.id: _extracted_key(s) for s in sources}
     found = {}
     for s in sources:
-        kept = cache.read(f"extracted/{keys[s.doc.id][:40]}.pickle")
-        if isinstance(kept, tuple) and kept[0] == keys[s.doc.id]:
+        name, made_from = keys[s.doc.id]
+        kept = cache.read(name)
+        if isinstance(kept, tuple) and kept[0] == made_from:
             found[s.doc.id] = kept[1]
     todo = [s for s in sources if s.doc.id not in found]
     for doc_id, claims in _extract_many(todo).items():
         found[doc_id] = claims
-        cache.write(f"extracted/{keys[doc_id][:40]}.pickle", (keys[doc_id], claims))
+        name, made_from = keys[doc_id]
+        cache.write(name, (made_from, claims))
     return {s.doc.id: found[s.doc.id] for s in sources}
 
 
-def _extracted_key(source: Source) -> str:
-    """Where a report's claims are cached (its id's digest) and what they were extracted from."""
+def _extracted_key(source: Source) -> tuple[str, str]:
+    """Where a report's claims are cached (one file per report), and a digest of what they were extracted
+    from: its text, its manifest entry and Heshu's code."""
     import hashlib
-    where = hashlib.sha1(source.doc.id.encode("utf-8")).hexdigest()
-    what = hashlib.sha1(repr((source.doc, cache.code_digest())).encode("utf-8") + source.raw.encode("utf-8"))
-    return where + what.hexdigest()
+    name = "extracted/" + hashlib.sha1(source.doc.id.encode("utf-8")).hexdigest() + ".pickle"
+    made_from = hashlib.sha1(repr((source.doc, cache.code_digest())).encode("utf-8") + source.raw.encode("utf-8"))
+    return name, made_from.hexdigest()
 
 
 def _extract_many(sources: list[Source]) -> dict[str, list[Claim]]:

@@ -10,7 +10,6 @@ import logging
 from dataclasses import dataclass
 
 from . import cache
-from .cache import cache_dir
 
 
 @dataclass(frozen=True)
@@ -28,7 +27,7 @@ def _tagger():
 
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
-    folder = cache_dir()
+    folder = cache.cache_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         tokenizer.tmp_dir = str(folder)

@@ -175,9 +175,8 @@ def _value_digest(value, memo: dict) -> bytes:
 
 
 def _templates_digest(templates: Path, base_url: str) -> str:
-    h = hashlib.sha1(base_url.encode("utf-8"))
+    h = hashlib.sha1((base_url + "\0" + cache.code_digest()).encode("utf-8"))  # new code renders every page
     cache.add_files(h, templates)
-    cache.add_files(h, Path(__file__).parent, "*.py")  # a change in how pages are made renders them all
     return h.hexdigest()
 
 
