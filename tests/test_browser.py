@@ -128,6 +128,17 @@ def test_the_claim_list_filters_in_the_browser(page, base):
     assert page.locator("#claims-table tbody tr:not([hidden])").count() == 2  # the 2019 and 2020 targets
 
 
+def test_a_check_opens_from_the_list_and_leads_back(page, base):
+    page.goto(base + "checks/index.html")
+    first = page.locator("article.check").first
+    check_id = first.get_attribute("id")
+    first.locator("h3 a").click()
+    page.wait_for_url(f"**/checks/{check_id}/index.html")
+    assert page.locator("article.use").count() >= 2 and page.locator("h1 .status").is_visible()
+    page.get_by_role("link", name="算术核查").last.click()
+    page.wait_for_url(f"**/checks/index.html#{check_id}")
+
+
 def test_a_series_chart_opens(page, base):
     page.goto(base + "series/index.html")
     page.get_by_role("link", name="贫困人口", exact=True).click()
@@ -141,12 +152,11 @@ PAGES = ["index.html", "docs/sx2019/index.html", "claims/index.html", "search/in
          "checks/index.html", "targets/index.html", "data/index.html", "methodology/index.html"]
 
 
-@pytest.mark.parametrize("path", PAGES + ["claim", "series"])
+@pytest.mark.parametrize("path", PAGES + ["claims", "series", "checks"])
 def test_no_serious_accessibility_violations(page, base, site, path):
-    if path == "claim":
-        path = "claims/" + next(p.name for p in sorted((site / "claims").iterdir()) if p.is_dir()) + "/index.html"
-    if path == "series":
-        path = "series/" + next(p.name for p in sorted((site / "series").iterdir()) if p.is_dir()) + "/index.html"
+    if path in ("claims", "series", "checks"):  # the first page of one claim, series or check
+        path = f"{path}/" + next(p.name for p in sorted((site / path).iterdir())
+                                 if (p / "index.html").exists() and p.name != "page") + "/index.html"
     page.goto(base + path)
     violations = Axe().run(page).response["violations"]
     serious = [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in violations

@@ -46,6 +46,7 @@ def site(tmp_path_factory) -> Path:
     for e in led.claims:
         if e.fields["text"] == "329万":
             e.fields.update(HOSTILE)
+    led.checks[0].fields.update(note=HOSTILE["note"], title=HOSTILE["subject"])
     ledger.save(led, root / "claims.yaml")
     assert build.main(["--root", str(root), "build"]) == 0
     return root
@@ -101,6 +102,25 @@ def test_hostile_ledger_text_comes_out_inert(site):
     assert 'href="https://www.stats.gov.cn/"' in claim  # a safe link in a note stays a link
     assert "&#34;&gt;&lt;b&gt;统计公报&lt;/b&gt;" in claim
     assert 'href="https://www.stats.gov.cn/?a=1&amp;b=2"' in claim
+
+
+def test_each_check_has_a_page_with_its_numbers_claims_and_note(site):
+    checks = json.loads((site / "site" / "data" / "checks.json").read_text(encoding="utf-8"))
+    assert len(checks) > 2
+    for ch in checks:
+        page = (site / "site" / "checks" / ch["id"] / "index.html").read_text(encoding="utf-8")
+        assert f'<h1><span class="status s-{ch["status"]}">' in page
+        for name, cid in ch["claims"].items():
+            assert re.search(f'<code>{name}</code> = <a class="claim-link[^"]*" href="../../claims/{cid}/index.html">', page)
+        if ch["status"] != "cannot-evaluate":
+            assert f"<dt>左边</dt><dd>{ch['left']}</dd>" in page and f"<dt>右边</dt><dd>{ch['right']}</dd>" in page
+        assert ch["url"] == f"https://example.org/heshu/checks/{ch['id']}/"
+        assert f'href="../checks/{ch["id"]}/index.html"' in (site / "site" / "checks" / "index.html").read_text(encoding="utf-8")
+    first = ledger.load(site / "claims.yaml").checks[0].id
+    path = site / "site" / "checks" / first / "index.html"
+    page, text = path.read_text(encoding="utf-8"), "".join(parse(path).text)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;svg onload=alert(1)&gt;" in page
+    assert text.count("{{ 7*7 }}") >= 2 and 'href="https://www.stats.gov.cn/"' in page  # note as markdown
 
 
 def test_reviewed_claims_carry_claimreview_json_ld(site):
@@ -317,16 +337,23 @@ def test_checks_are_paged_failing_first_and_each_listed_once(tmp_path, monkeypat
     from heshu.site import assemble
     monkeypatch.setattr(assemble, "CHECKS_PER_PAGE", 1)  # the two reports give a handful of checks
     root = copy_project(tmp_path)
+    led = ledger.load(root / "claims.yaml")
+    led.checks[0].fields["id"] = "page"  # a person's id that must not meet the pages of the list
+    ledger.save(led, root / "claims.yaml")
     assert build.main(["--root", str(root), "build"]) == 0
     first = (root / "site" / "checks" / "index.html").read_text(encoding="utf-8")
     count = int(re.search(r"第 1 / (\d+) 页", first).group(1))
     listed = []
     for n in range(1, count + 1):
-        page = root / "site" / "checks" / ("index.html" if n == 1 else f"{n}/index.html")
+        page = root / "site" / "checks" / ("index.html" if n == 1 else f"page/{n}/index.html")
         text = page.read_text(encoding="utf-8")
         assert f'<span aria-current="page">{n}</span>' in text
         listed += re.findall(r'<article class="check s-([a-z-]+)" id="([^"]+)"', text)
-    assert not (root / "site" / "checks" / str(count + 1)).exists()
+        for _, check_id in listed[-1:]:  # each check's page leads back to the list page that shows it
+            assert f'<a href="../../checks/{"" if n == 1 else f"page/{n}/"}index.html#{check_id}">算术核查</a>' in \
+                (root / "site" / "checks" / check_id / "index.html").read_text(encoding="utf-8")
+    assert not (root / "site" / "checks" / "page" / str(count + 1)).exists()
+    assert "page" in {i for _, i in listed} and (root / "site" / "checks" / "page" / "index.html").exists()
     checks = json.loads((root / "site" / "data" / "checks.json").read_text(encoding="utf-8"))
     assert sorted(i for _, i in listed) == sorted(c["id"] for c in checks) and count == len(checks) > 2
     statuses = [s for s, _ in listed]

@@ -35,9 +35,11 @@ def assemble(inp: SiteInput) -> Site:
             target_of.setdefault(t["outcome"]["id"], t)
     docs = [d for d in inp.docs if d.id in blocks]
     paragraph_of = {cid: b for bl in blocks.values() for b in bl for cid in b["claims"]}
+    series_of_check = {ch["id"]: sorted({of_claim[i["id"]]["id"] for i in ch["claims"] if i["id"] in of_claim})
+                       for ch in checks}
     checks_of_series: dict[str, list[dict]] = {}
     for ch in checks:
-        for sid in sorted({of_claim[i["id"]]["id"] for i in ch["claims"] if i["id"] in of_claim}):
+        for sid in series_of_check[ch["id"]]:
             checks_of_series.setdefault(sid, []).append(ch)
     points = {sid: series_points(s, page_path("series", sid)) for sid, s in series.items()}  # the series page's
     markers = {sid: charts.markers(p) for sid, p in points.items()}  # and claim pages' rings over the same chart
@@ -58,7 +60,13 @@ def assemble(inp: SiteInput) -> Site:
         Page(page_path("corrections"), "corrections.html", {**common, "changes": inp.history}),
         Page("404.html", "404.html", common),
     ]
-    pages += _check_pages(checks, common)
+    lists = _check_pages(checks, common)
+    pages += lists
+    for n, ch in enumerate(checks):
+        listed = lists[n // CHECKS_PER_PAGE].path
+        pages.append(Page(page_path("check", ch["id"]), "check.html",
+                          {**common, "ch": ch, "series": [series[sid] for sid in series_of_check[ch["id"]]],
+                           "listed": listed}))
     doc_by_id = {d.id: d for d in inp.docs}
     for d in docs:
         pages.append(Page(page_path("doc", d.id), "document.html",
@@ -91,7 +99,7 @@ def assemble(inp: SiteInput) -> Site:
 
 
 def _check_pages(checks: list[dict], common: dict) -> list[Page]:
-    """The checks, failing first, CHECKS_PER_PAGE to a page: checks/, then checks/2/, checks/3/…"""
+    """The checks, failing first, CHECKS_PER_PAGE to a page: checks/, then checks/page/2/, checks/page/3/…"""
     paths = [page_path("checks") if n == 1 else page_path("checks-page", str(n))
              for n in range(1, max(1, -(-len(checks) // CHECKS_PER_PAGE)) + 1)]
     pager = [(n, path) for n, path in enumerate(paths, 1)]
@@ -137,7 +145,9 @@ def _files(inp, claims, series, checks, blocks) -> dict[str, bytes]:
                                           for s in sorted(series.values(), key=lambda s: s["id"])]).encode("utf-8"),
         "data/checks.json": export.dumps([{k: ch[k] for k in ("id", "type", "title", "expr", "status", "reason")}
                                           | {"claims": {i["name"]: i["id"] for i in ch["claims"]},
-                                             "left": ch["left"], "right": ch["right"]} for ch in checks]).encode("utf-8"),
+                                             "left": ch["left"], "right": ch["right"],
+                                             "url": absolute(inp.config["base_url"], page_path("check", ch["id"]))}
+                                          for ch in checks]).encode("utf-8"),
     }
     for name, content in search.build_cached(search_records(inp, claims, blocks)).items():
         files[f"search/{name}"] = content.encode("utf-8")

@@ -192,16 +192,26 @@ def _number(v):
 # ---------------------------------------------------------------- checks and targets
 
 def check_views(inp: SiteInput, claims: dict[str, dict]) -> list[dict]:
-    lab = labels()
+    """Every check people have not rejected, failing first, with its numbers, claims, tolerance and note."""
+    lab, md = labels(), markdown()
     order = {"fails": 0, "cannot-evaluate": 1, "holds": 2}
+    written = {e.id: e.fields for e in inp.ledger.checks}
     out = []
     for r in sorted(inp.links.results, key=lambda r: (order[r.status], r.type, r.id)):
+        f = written.get(r.id, {})
+        note, tolerance = f.get("note"), f.get("tolerance")
         out.append(View(id=r.id, type=r.type, type_label=lab["check_types"].get(r.type, r.type),
                         title=r.title or r.id, expr=r.expr, status=r.status, status_label=lab["status"][r.status],
                         left=_fmt(r.left), right=_fmt(r.right), difference=_fmt(r.difference),
                         relative=f"{r.relative:+.1%}" if r.relative is not None else "", reason=r.reason,
-                        claims=[View(name=n, claim=claims.get(cid), id=cid) for n, cid in r.claims.items()]))
+                        claims=[View(name=n, claim=claims.get(cid), id=cid) for n, cid in r.claims.items()],
+                        tolerance=f"{float(tolerance) * 100:g}%" if _number_like(tolerance) and tolerance else "",
+                        note=Markup(md.render(note)) if isinstance(note, str) else ""))
     return out
+
+
+def _number_like(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
 def _fmt(v) -> str:
