@@ -205,13 +205,9 @@ def check_views(inp: SiteInput, claims: dict[str, dict]) -> list[dict]:
                         left=_fmt(r.left), right=_fmt(r.right), difference=_fmt(r.difference),
                         relative=f"{r.relative:+.1%}" if r.relative is not None else "", reason=r.reason,
                         claims=[View(name=n, claim=claims.get(cid), id=cid) for n, cid in r.claims.items()],
-                        tolerance=f"{float(tolerance) * 100:g}%" if _number_like(tolerance) and tolerance else "",
+                        tolerance=f"{tolerance * 100:g}%" if tolerance else "",  # a fraction, as the schema checked
                         note=Markup(md.render(note)) if isinstance(note, str) else ""))
     return out
-
-
-def _number_like(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
 def _fmt(v) -> str:
