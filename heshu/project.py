@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import cache, segment
+from . import cache, parallel, segment
 from . import ledger as ledger_mod
 from . import links as links_mod
 from .documents import load_manifest, load_source
@@ -178,9 +178,11 @@ def run_check(project: Project, log: Log = quiet) -> CheckResult:
     if not ledger.claims:
         return CheckResult(corpus.problems + [Problem(Location(ledger.path), "the ledger has no claims",
                                                       "run `python build.py extract` to fill it")], None, corpus)
-    ledger_problems = sorted(validate(ledger, corpus.sources, {d.id for d in corpus.docs}))
-    return CheckResult(corpus.problems + ledger_problems, links_mod.evaluate(ledger, corpus.docs), corpus, ledger,
-                       not ledger_problems)
+    validated = parallel.in_background(validate, ledger, corpus.sources, {d.id for d in corpus.docs},
+                                       worth_it=len(ledger.claims) >= parallel.MANY)
+    links = links_mod.evaluate(ledger, corpus.docs)
+    ledger_problems = sorted(validated())
+    return CheckResult(corpus.problems + ledger_problems, links, corpus, ledger, not ledger_problems)
 
 
 @dataclass

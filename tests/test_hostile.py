@@ -213,6 +213,13 @@ def test_any_subject_is_rendered_as_text(claim_page, subject):
     assert parser.text == f"{c['text']} {inert(subject)}"
 
 
+@given(st.text(alphabet=st.sampled_from("核数\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
+                                       "\u200d\u2014\u201c\u2026\u2060\u00e2<&a"), max_size=30))
+def test_pages_made_inert_as_bytes_are_the_bytes_of_pages_made_inert_as_text(text):
+    from heshu.site.pages import inert, inert_utf8
+    assert inert_utf8(text.encode("utf-8")) == inert(text).encode("utf-8")
+
+
 def test_a_killed_build_leaves_the_previous_site_whole(project):
     shutil.copy(ROOT / "claims.yaml", project / "claims.yaml")
     assert build.main(["--root", str(project), "build"]) == 0

@@ -187,6 +187,31 @@ def test_building_twice_gives_the_same_bytes(tmp_path):
     assert tree_hash(root / "site") == first
 
 
+def test_work_done_on_the_other_core_gives_the_same_site(tmp_path, monkeypatch):
+    from heshu import parallel
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)  # as on a machine of two cores or more
+    sites = []
+    for many in (0, 10 ** 9):  # validation and the claims' data files forked, then done in this process
+        monkeypatch.setattr(parallel, "MANY", many)
+        root = copy_project(tmp_path / str(many))
+        assert build.main(["--root", str(root), "build"]) == 0
+        sites.append(tree_hash(root / "site"))
+    assert sites[0] == sites[1]
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_a_call_in_the_background_gives_its_result_or_its_error(monkeypatch, fork):
+    import os
+
+    from heshu import parallel
+    monkeypatch.setattr(parallel, "can_fork", lambda: fork)
+    assert (parallel.in_background(os.getpid)() != os.getpid()) is fork
+    assert parallel.in_background(sorted, [3, 1, 2])() == [1, 2, 3]
+    failed = parallel.in_background(int, "三")
+    with pytest.raises(ValueError, match="三"):
+        failed()
+
+
 def test_a_failed_build_leaves_the_old_site_whole(tmp_path, capsys):
     root = copy_project(tmp_path)
     assert build.main(["--root", str(root), "build"]) == 0

@@ -1,6 +1,7 @@
 """All pages and files of the site, from the ledger, the reports and the links (no disk access)."""
 from __future__ import annotations
 
+from .. import parallel
 from . import charts, export, search
 from .pages import (Page, Site, SiteInput, View, check_views, claim_views, counts, document_blocks, json_ld, markdown,
                     search_records, series_chart, series_points, series_views, target_views)
@@ -21,6 +22,7 @@ def assemble(inp: SiteInput) -> Site:
     for d in inp.docs:
         if d.id in inp.sources:
             blocks[d.id], unplaced[d.id] = document_blocks(inp.sources[d.id], by_doc.get(d.id, []))
+    claim_files = parallel.in_background(_claim_files, inp, claims, blocks, worth_it=len(claims) >= parallel.MANY)
     series = series_views(inp, claims)
     of_claim = {c["id"]: s for s in series.values() for c in s["members"]}
     checks, targets = check_views(inp, claims), target_views(inp, claims)
@@ -82,7 +84,7 @@ def assemble(inp: SiteInput) -> Site:
         ctx["marker"] = markers[s["id"]].get(c["id"], "") if s else ""
         pages.append(Page(page_path("claim", c["id"]), "claim.html", ctx))
         pages.append(Page(page_path("card", c["id"]), "card.html", {**common, "c": c}))
-    files = _files(inp, claims, series, checks, blocks)
+    files = _files(inp, series, checks)
     for s in series.values():
         chart = series_chart(s, points[s["id"]])
         if chart:
@@ -95,7 +97,7 @@ def assemble(inp: SiteInput) -> Site:
     html = [p.path for p in pages if p.path.endswith(".html") and p.path != "404.html"]
     pages.append(Page("sitemap.xml", "sitemap.xml", {**common, "paths": sorted(html)}))
     anchors = {page_path("doc", d): {b["anchor"] for b in bl} for d, bl in blocks.items()}
-    return Site(pages, files, anchors)
+    return Site(pages, {**files, **claim_files()}, anchors)
 
 
 def _check_pages(checks: list[dict], common: dict) -> list[Page]:
@@ -129,7 +131,8 @@ def _updated(reviewed: list[dict], docs) -> str:
     return latest if len(latest) == 10 else latest + "-01"
 
 
-def _files(inp, claims, series, checks, blocks) -> dict[str, bytes]:
+def _claim_files(inp, claims, blocks) -> dict[str, bytes]:
+    """claims.json, claims.csv and the search index (made on the other core while the pages are assembled)."""
     rows = []
     for c in claims.values():
         rows.append({k: c[k] for k in ("id", "doc", "text", "value", "unit", "approx", "year", "period", "kind",
@@ -137,9 +140,14 @@ def _files(inp, claims, series, checks, blocks) -> dict[str, bytes]:
                     | {"note": c["note_text"], "sources": c["sources"],
                        "url": absolute(inp.config["base_url"], page_path("claim", c["id"]))})
     rows.sort(key=lambda r: r["id"])
-    files = {
-        "data/claims.json": export.dumps(rows).encode("utf-8"),
-        "data/claims.csv": export.claims_csv(rows),
+    files = {"data/claims.json": export.dumps(rows).encode("utf-8"), "data/claims.csv": export.claims_csv(rows)}
+    for name, content in search.build_cached(search_records(inp, claims, blocks)).items():
+        files[f"search/{name}"] = content.encode("utf-8")
+    return files
+
+
+def _files(inp, series, checks) -> dict[str, bytes]:
+    return {
         "data/series.json": export.dumps([{"id": s["id"], "title": s["title"], "unit": s["unit"],
                                            "members": [m["id"] for m in s["members"]]}
                                           for s in sorted(series.values(), key=lambda s: s["id"])]).encode("utf-8"),
@@ -149,6 +157,3 @@ def _files(inp, claims, series, checks, blocks) -> dict[str, bytes]:
                                              "url": absolute(inp.config["base_url"], page_path("check", ch["id"]))}
                                           for ch in checks]).encode("utf-8"),
     }
-    for name, content in search.build_cached(search_records(inp, claims, blocks)).items():
-        files[f"search/{name}"] = content.encode("utf-8")
-    return files

@@ -17,14 +17,15 @@ from markupsafe import Markup
 
 from .. import cache
 from ..errors import HeshuError, Location, Problem
-from .pages import Page, Site, inert
+from .pages import Page, Site, inert, inert_utf8
 from .urls import absolute, from_root, page_path
 
 
 def environment(templates: Path) -> Environment:
     """Jinja with autoescape on for HTML and XML, and undefined names as errors."""
     return Environment(loader=FileSystemLoader(str(templates)), autoescape=select_autoescape(["html", "xml"]),
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                       auto_reload=False)  # one build: no need to look at each template's file again for every page
 
 
 PARTIALS = "_partials/macros.html"
@@ -36,16 +37,17 @@ def render(env: Environment, page: Page, base_url: str, links: set | None = None
 
     `fragments` keeps what partial() rendered, for the other pages of this build.
     """
-    links = set() if links is None else links
-    fragments = {} if fragments is None else fragments
+    return inert(_render(env, page, base_url, set() if links is None else links, {} if fragments is None else fragments))
+
+
+def _render(env: Environment, page: Page, base_url: str, links: set, fragments: dict) -> str:
+    """render() before direction controls are made inert."""
     try:
-        text = env.get_template(page.template).render(**page.context,
-                                                      **helpers(env, page.path, base_url, links, fragments))
+        return env.get_template(page.template).render(**page.context, **helpers(env, page.path, base_url, links, fragments))
     except Exception as e:  # a template error names the template and line
         line = getattr(e, "lineno", 0) or 0
         raise HeshuError([Problem(Location(f"templates/{page.template}", line),
                                   f"cannot render {page.path}: {type(e).__name__}: {e}", "fix the template")]) from None
-    return inert(text)  # direction controls from the ledger or a report are shown, not obeyed
 
 
 def helpers(env: Environment, path: str, base_url: str, links: set, fragments: dict, root: str | None = None) -> dict:
@@ -70,7 +72,7 @@ def helpers(env: Environment, path: str, base_url: str, links: set, fragments: d
 
     def partial(name: str, *args) -> Markup:
         """A macro of _partials/macros.html called with args: rendered once per build, reused by every page."""
-        key = (name,) + tuple(a if isinstance(a, (str, int, float, bool, type(None))) else id(a) for a in args)
+        key = (name, *[a if type(a) in PLAIN else id(a) for a in args])
         hit = fragments.get(key)
         if hit is None:
             module, own = _partials(env, base_url, fragments)
@@ -86,6 +88,7 @@ def helpers(env: Environment, path: str, base_url: str, links: set, fragments: d
             "canonical": absolute(base_url, path), "absolute": lambda p: absolute(base_url, p)}
 
 
+PLAIN = {str, int, float, bool, type(None)}  # partial() arguments that are keys as they are; others by identity
 ROOT = "\x00heshu-root\x00"  # where a fragment's links start; each page puts its own way back to the root there
 
 
@@ -142,7 +145,7 @@ def _render_share(share: tuple[int, int]) -> list[tuple[str, str, frozenset]]:
             done.append((page.path, digest, old[1]))
             continue
         links: set = set()
-        put(out, page.path, render(env, page, base_url, links, fragments).encode("utf-8"), made)
+        put(out, page.path, inert_utf8(_render(env, page, base_url, links, fragments).encode("utf-8")), made)
         done.append((page.path, digest, frozenset(links)))
     return done
 
