@@ -130,9 +130,9 @@ def test_the_claim_list_filters_in_the_browser(page, base):
 
 def test_a_check_opens_from_the_list_and_leads_back(page, base):
     page.goto(base + "checks/index.html")
-    first = page.locator("article.check").first
+    first = page.locator("tr.check-row").first
     check_id = first.get_attribute("id")
-    first.locator("h3 a").click()
+    first.locator("a").click()
     page.wait_for_url(f"**/checks/{check_id}/index.html")
     assert page.locator("article.use").count() >= 2 and page.locator("h1 .status").is_visible()
     page.get_by_role("link", name="算术核查").last.click()

@@ -373,7 +373,7 @@ def test_checks_are_paged_failing_first_and_each_listed_once(tmp_path, monkeypat
         page = root / "site" / "checks" / ("index.html" if n == 1 else f"page/{n}/index.html")
         text = page.read_text(encoding="utf-8")
         assert f'<span aria-current="page">{n}</span>' in text
-        listed += re.findall(r'<article class="check s-([a-z-]+)" id="([^"]+)"', text)
+        listed += re.findall(r'<tr class="check-row s-([a-z-]+)" id="([^"]+)"', text)
         for _, check_id in listed[-1:]:  # each check's page leads back to the list page that shows it
             assert f'<a href="../../checks/{"" if n == 1 else f"page/{n}/"}index.html#{check_id}">算术核查</a>' in \
                 (root / "site" / "checks" / check_id / "index.html").read_text(encoding="utf-8")
