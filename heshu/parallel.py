@@ -9,9 +9,14 @@ _TASK: tuple | None = None  # what the forked process runs: it inherits it, noth
 MANY = 2000  # claims below which a fork costs more than the work it would move
 
 
-def _run() -> Any:
-    func, args = _TASK
-    return func(*args)
+def _run() -> None:
+    func, args, send = _TASK
+    try:
+        outcome = (True, func(*args))
+    except BaseException as e:
+        outcome = (False, e)
+    send.send(outcome)
+    send.close()
 
 
 def can_fork() -> bool:
@@ -24,30 +29,42 @@ def in_background(func: Callable, *args, worth_it: bool = True) -> Callable[[], 
 
     The call sees this process as it is now and its result is pickled back, so func must not rely
     on changing this process's state. Runs in this process instead when it is not worth a fork (or
-    fork is unavailable); an exception in func is raised by the waiting function either way.
+    fork is unavailable). An exception in func is raised by the waiting function either way; a
+    forked process that dies without an answer raises RuntimeError there, rather than hanging.
     """
     global _TASK
     if not (worth_it and can_fork()):
         try:
-            result = func(*args)
+            outcome = (True, func(*args))
         except Exception as e:
-            error = e
-
-            def fail():
-                raise error
-            return fail
-        return lambda: result
-    _TASK = (func, args)
+            outcome = (False, e)
+        return lambda: _unwrap(outcome)
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    _TASK = (func, args, send)
     try:
-        pool = multiprocessing.get_context("fork").Pool(1)
-        pending = pool.apply_async(_run)
+        process = context.Process(target=_run, daemon=True)
+        process.start()
     finally:
         _TASK = None
+        send.close()  # the child's copy stays open: when it ends, however it ends, recv() returns or fails
 
     def wait() -> Any:
         try:
-            return pending.get()
+            outcome = receive.recv()
+        except EOFError:
+            process.join()
+            raise RuntimeError(f"the process running {func.__name__}() ended without an answer "
+                               f"(exit code {process.exitcode})") from None
         finally:
-            pool.close()
-            pool.join()
+            receive.close()
+        process.join()
+        return _unwrap(outcome)
     return wait
+
+
+def _unwrap(outcome: tuple[bool, Any]) -> Any:
+    ok, value = outcome
+    if not ok:
+        raise value
+    return value

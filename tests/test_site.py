@@ -210,6 +210,9 @@ def test_a_call_in_the_background_gives_its_result_or_its_error(monkeypatch, for
     failed = parallel.in_background(int, "三")
     with pytest.raises(ValueError, match="三"):
         failed()
+    if fork:  # a process that dies without an answer is an error, not a wait for ever
+        with pytest.raises(RuntimeError, match=r"_exit\(\) ended without an answer \(exit code 3\)"):
+            parallel.in_background(os._exit, 3)()
 
 
 def test_a_failed_build_leaves_the_old_site_whole(tmp_path, capsys):
