@@ -1,6 +1,7 @@
 """The Python API behind build.py: each command as one function over a project folder."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -68,14 +69,6 @@ def load_corpus(project: Project, log: Log = quiet) -> Corpus:
     return Corpus(docs, sources, problems)
 
 
-_SOURCES: list[Source] = []  # what forked workers extract from
-
-
-def _extract_share(share: tuple[int, int]) -> list[tuple[str, list[Claim]]]:
-    k, n = share
-    return [(s.doc.id, extract(s)) for s in _SOURCES[k::n]]
-
-
 def extract_all(sources: list[Source]) -> dict[str, list[Claim]]:
     """The claims of every report: from the cache for a report extracted before with the same text,
     manifest entry and code; the others extracted on all cores when there are many."""
@@ -97,26 +90,24 @@ def extract_all(sources: list[Source]) -> dict[str, list[Claim]]:
 def _extracted_key(source: Source) -> tuple[str, str]:
     """Where a report's claims are cached (one file per report), and a digest of what they were extracted
     from: its text, its manifest entry and Heshu's code."""
-    import hashlib
     name = "extracted/" + hashlib.sha1(source.doc.id.encode("utf-8")).hexdigest() + ".pickle"
     made_from = hashlib.sha1(repr((source.doc, cache.code_digest())).encode("utf-8") + source.raw.encode("utf-8"))
     return name, made_from.hexdigest()
 
 
 def _extract_many(sources: list[Source]) -> dict[str, list[Claim]]:
-    import multiprocessing
+    """The claims of each report; with many reports, a share of them extracted on each other core."""
     import os
-    workers = min(os.cpu_count() or 1, 4)
-    if workers < 2 or len(sources) < 8 or "fork" not in multiprocessing.get_all_start_methods():
-        return {s.doc.id: extract(s) for s in sources}
-    global _SOURCES
-    _SOURCES = sources
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            shares = pool.map(_extract_share, [(k, workers) for k in range(workers)])
-    finally:
-        _SOURCES = []
-    return dict(pair for share in shares for pair in share)
+    n = min(os.cpu_count() or 1, 4)
+    others = [parallel.in_background(_extract_share, sources[k::n], worth_it=len(sources) >= 8) for k in range(1, n)]
+    found = _extract_share(sources[0::n])
+    for wait in others:
+        found.update(wait())
+    return found
+
+
+def _extract_share(sources: list[Source]) -> dict[str, list[Claim]]:
+    return {s.doc.id: extract(s) for s in sources}
 
 
 @dataclass
@@ -237,8 +228,6 @@ def run_build(project: Project, log: Log = quiet, base_url: str | None = None) -
 def build_inputs(project: Project, base_url: str | None = None) -> str:
     """A digest of everything a build reads: the reports, the ledger, the templates, the ledger's git
     history, the base URL, and the code, data and packages of Heshu."""
-    import hashlib
-
     from .site import history
     h = hashlib.sha1(repr((base_url, cache.code_digest(), history.revisions(project.root))).encode("utf-8"))
     h.update(project.ledger.read_bytes() if project.ledger.is_file() else b"\0none")

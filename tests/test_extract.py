@@ -63,3 +63,17 @@ def test_texts_segmented_by_an_earlier_run_are_not_segmented_again(tmp_path, mon
     monkeypatch.setattr(segment, "_cut", lambda text: pytest.fail(f"segmented again: {text}"))
     assert segment.tokens("农村贫困人口全部脱贫") == first and [t.word for t in first][-1] == "脱贫"
     segment._stored.cache_clear()
+
+
+def test_reports_extracted_on_other_cores_give_the_claims_of_one_process(monkeypatch):
+    import dataclasses
+
+    from heshu import parallel, project
+    from conftest import ROOT
+    corpus = project.load_corpus(project.Project(ROOT))
+    sources = [dataclasses.replace(s, doc=dataclasses.replace(s.doc, id=f"{s.doc.id}-{k}"))
+               for k in range(4) for s in corpus.sources.values()]  # eight reports: enough to share out
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)
+    shared = project._extract_many(sources)
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    assert shared == project._extract_many(sources) and sorted(shared) == sorted(s.doc.id for s in sources)

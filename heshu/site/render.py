@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from .. import cache
+from .. import cache, parallel
 from ..errors import HeshuError, Location, Problem
 from .pages import Page, Site, inert, inert_utf8
 from .urls import absolute, from_root, page_path
@@ -115,7 +115,7 @@ def render_pages(site: Site, templates: Path, out: Path, base_url: str, before: 
     _JOB = (site.pages, templates, out, base_url, _templates_digest(templates, base_url), before, current, {})
     gc.freeze()  # the site's objects live until the end: the collector need not walk them again and again
     try:
-        if workers > 1 and len(site.pages) > 400 and "fork" in multiprocessing.get_all_start_methods():
+        if workers > 1 and len(site.pages) > 400 and parallel.can_fork():
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 return [row for share in pool.imap(_render_share, _shares(len(site.pages))) for row in share]
         return _render_share((0, len(site.pages)))
