@@ -273,6 +273,24 @@ def test_a_link_to_a_page_that_was_not_written_fails_the_build(tmp_path, capsys)
     assert not (root / "site").exists()
 
 
+def test_a_page_left_as_it_was_that_links_to_a_page_now_gone_fails_the_rebuild(tmp_path, capsys):
+    root = copy_project(tmp_path)
+    led = ledger.load(root / "claims.yaml")
+    gone = led.claims[0]
+    search = root / "templates" / "search.html"  # a page whose context does not change when a claim goes
+    search.write_text(search.read_text(encoding="utf-8").replace(
+        "{% block content %}", f"{{% block content %}}<a href=\"{{{{ url('claim', '{gone.id}') }}}}\">x</a>"),
+        encoding="utf-8")
+    assert build.main(["--root", str(root), "build"]) == 0
+    before = tree_hash(root / "site")
+    gone.fields["rejected"] = True
+    ledger.save(led, root / "claims.yaml")
+    capsys.readouterr()
+    assert build.main(["--root", str(root), "build"]) == 1
+    assert f"site/claims/{gone.id}/index.html: a page links here but it was not written" in capsys.readouterr().err
+    assert tree_hash(root / "site") == before
+
+
 def test_a_rebuild_after_one_edit_rewrites_only_what_depends_on_it(tmp_path):
     root = copy_project(tmp_path / "a")
     assert build.main(["--root", str(root), "build"]) == 0

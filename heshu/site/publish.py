@@ -13,15 +13,14 @@ import hashlib
 import os
 import pickle
 import shutil
-from array import array
 from pathlib import Path
 
 from .. import cache
 from ..errors import HeshuError
 from .pages import Site
-from .render import check_paths, dangling, put, render_pages
+from .render import check_paths, dangling, put, render_pages, unpack_links
 
-RECORD_VERSION = 3
+RECORD_VERSION = 4
 
 
 def publish(site: Site, templates: Path, dest: Path, base_url: str, workers: int | None = None) -> list[str]:
@@ -35,7 +34,7 @@ def publish(site: Site, templates: Path, dest: Path, base_url: str, workers: int
     cache.remove(_stamp_key(dest))  # from here until remember(), site/ may change: no build is known to match it
     recover(dest)
     key, staging = _record_key(dest), dest.with_name(dest.name + ".tmp")
-    before = _unpacked(cache.read(key)) if dest.is_dir() else None
+    before = _valid(cache.read(key)) if dest.is_dir() else None
     staging.mkdir()
     try:
         record = _stage(site, templates, files, staging, dest if before else staging, base_url, before, workers)
@@ -44,10 +43,10 @@ def publish(site: Site, templates: Path, dest: Path, base_url: str, workers: int
         raise
     if not before:
         swap(staging, dest)
-        cache.write(key, _packed(record))
+        cache.write(key, record)
     elif any(staging.iterdir()) or record["pages"].keys() != before["pages"].keys() \
             or record["files"].keys() != before["files"].keys():
-        _commit(staging, dest, _packed(record), before, key)
+        _commit(staging, dest, record, before, key)
     else:
         shutil.rmtree(staging)  # nothing changed
     return paths
@@ -73,39 +72,26 @@ def last_build(dest: Path, inputs: str) -> tuple | None:
 def _stage(site: Site, templates: Path, files: dict[str, bytes], staging: Path, current: Path, base_url: str,
            before: dict | None, workers: int | None) -> dict:
     """Write into staging every page and file that `current` lacks or has with other bytes; the new record."""
-    rows = render_pages(site, templates, staging, base_url, before["pages"] if before else {}, current, workers)
+    known = {p.path for p in site.pages} | set(files)
+    rows, broken = render_pages(site, templates, staging, base_url, before["pages"] if before else {}, current,
+                                known, workers)
     digests = {path: hashlib.sha1(content).hexdigest() for path, content in files.items()}
     made: set[str] = set()
     for path, content in sorted(files.items()):
         if not before or before["files"].get(path) != digests[path] or not (current / path).is_file():
             put(staging, path, content, made)
-    broken = dangling({link for row in rows for link in row[2]}, {row[0] for row in rows} | set(files), site.anchors)
+    if before and (before["pages"].keys() | before["files"].keys() != known or before["anchors"] != site.anchors):
+        for path, _, links in rows:  # a page left as it was may link to what is gone now
+            broken.update(dangling(unpack_links(links), known, site.anchors))
     if broken:
-        raise HeshuError(broken)
+        raise HeshuError(sorted(broken))
     return {"version": RECORD_VERSION, "pages": {path: (digest, links) for path, digest, links in rows},
-            "files": digests}
+            "files": digests, "anchors": site.anchors}
 
 
-def _packed(record: dict) -> dict:
-    """The record with each page's links as numbers into one table (quicker to store and load than sets)."""
-    table = sorted({link for _, links in record["pages"].values() for link in links})
-    number = {link: i for i, link in enumerate(table)}
-    pages = {path: (digest, array("I", sorted(number[link] for link in links)).tobytes())
-             for path, (digest, links) in record["pages"].items()}
-    return {**record, "pages": pages, "links": table}
-
-
-def _unpacked(record) -> dict | None:
-    """The record as publish uses it, or None if it is missing or from another version."""
-    if not isinstance(record, dict) or record.get("version") != RECORD_VERSION:
-        return None
-    table = record["links"]
-    pages = {}
-    for path, (digest, packed) in record["pages"].items():
-        numbers = array("I")
-        numbers.frombytes(packed)
-        pages[path] = (digest, frozenset(table[i] for i in numbers))
-    return {**record, "pages": pages}
+def _valid(record) -> dict | None:
+    """The record of the last build as publish uses it, or None if it is missing or from another version."""
+    return record if isinstance(record, dict) and record.get("version") == RECORD_VERSION else None
 
 
 def _files(site: Site, templates: Path) -> dict[str, bytes]:

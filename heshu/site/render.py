@@ -102,26 +102,32 @@ def _partials(env: Environment, base_url: str, fragments: dict):
 
 
 def render_pages(site: Site, templates: Path, out: Path, base_url: str, before: dict, current: Path,
-                 workers: int | None = None) -> list[tuple[str, str, frozenset]]:
-    """Render into out every page that is not already in `current` as it would be; a row per page.
+                 known: set[str], workers: int | None = None) -> tuple[list[tuple[str, str, str]], set[Problem]]:
+    """Render into out every page that is not already in `current` as it would be; a row per page, and
+    the links of the rendered pages that lead to no path in `known` or to a missing anchor.
 
     A page is left alone when its digest (context, templates and base URL) is the one `before`
     recorded for the file in `current`: it would render to the same bytes. Each row is (path,
-    digest, the links the page makes). Pages are rendered by several processes where there are
-    several cores and many pages.
+    digest, the links the page makes, as pack_links() writes them). Pages are rendered by several
+    processes where there are several cores and many pages.
     """
     workers = workers or min(os.cpu_count() or 1, 4)
     global _JOB
-    _JOB = (site.pages, templates, out, base_url, _templates_digest(templates, base_url), before, current, {})
+    _JOB = (site.pages, templates, out, base_url, _templates_digest(templates, base_url), before, current, known,
+            site.anchors, {})
     gc.freeze()  # the site's objects live until the end: the collector need not walk them again and again
     try:
         if workers > 1 and len(site.pages) > 400 and parallel.can_fork():
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                return [row for share in pool.imap(_render_share, _shares(len(site.pages))) for row in share]
-        return _render_share((0, len(site.pages)))
+                shares = list(pool.imap(_render_share, _shares(len(site.pages))))
+        else:
+            shares = [_render_share((0, len(site.pages)))]
     finally:
         _JOB = None
         gc.unfreeze()
+    rows = [(path, digest, before[path][1] if links is None else links)  # None: as before (not sent back)
+            for share, _ in shares for path, digest, links in share]
+    return rows, {p for _, problems in shares for p in problems}
 
 
 _JOB = None  # what the worker processes render: they inherit it when they are forked
@@ -132,22 +138,23 @@ def _shares(n: int, alone: int = 32, size: int = 256) -> list[tuple[int, int]]:
     return [(i, i + 1) for i in range(min(alone, n))] + [(i, min(i + size, n)) for i in range(alone, n, size)]
 
 
-def _render_share(share: tuple[int, int]) -> list[tuple[str, str, frozenset]]:
-    pages, templates, out, base_url, salt, before, current, state = _JOB
+def _render_share(share: tuple[int, int]) -> tuple[list[tuple[str, str, str | None]], set[Problem]]:
+    pages, templates, out, base_url, salt, before, current, known, anchors, state = _JOB
     if not state:  # once per process: what its pages can share
         state.update(env=environment(templates), made=set(), memo={}, fragments={})
     env, made, memo, fragments = state["env"], state["made"], state["memo"], state["fragments"]
-    done = []
+    done, problems, root = [], set(), str(current)
     for page in pages[share[0]:share[1]]:
         digest = _page_digest(page, salt, memo)
         old = before.get(page.path)
-        if digest and old and old[0] == digest and (current / page.path).is_file():
-            done.append((page.path, digest, old[1]))
+        if digest and old and old[0] == digest and os.path.isfile(os.path.join(root, page.path)):
+            done.append((page.path, digest, None))
             continue
         links: set = set()
         put(out, page.path, inert_utf8(_render(env, page, base_url, links, fragments).encode("utf-8")), made)
-        done.append((page.path, digest, frozenset(links)))
-    return done
+        problems.update(dangling(links, known, anchors))
+        done.append((page.path, digest, pack_links(links)))
+    return done, problems
 
 
 def _page_digest(page: Page, salt: str, memo: dict) -> str:
@@ -167,14 +174,21 @@ def _page_digest(page: Page, salt: str, memo: dict) -> str:
 
 
 def _value_digest(value, memo: dict) -> bytes:
+    """A value's bytes for a page digest: text as it is, anything else as the hash of its pickle (a list
+    of views as the hashes of each view's, so that a view shared by many lists is pickled once)."""
+    kind = type(value)
+    if kind is str or kind is Markup:  # most often a page's own: not worth a pickle and a place in memo
+        data = value.encode("utf-8", "surrogatepass")
+        return b"%s%d:%s" % (b"s" if kind is str else b"m", len(data), data)
     key = id(value)
-    if key not in memo:
-        if isinstance(value, list):  # lists of shared views (a claim's checks): each view digested once
+    hit = memo.get(key)
+    if hit is None:
+        if kind is list:
             data = b"list" + b"".join(_value_digest(v, memo) for v in value)
         else:
             data = pickle.dumps(value, protocol=5)
-        memo[key] = (hashlib.sha1(data).digest(), value)  # the value is kept alive so that its id stays unique
-    return memo[key][0]
+        hit = memo[key] = (b"d" + hashlib.sha1(data).digest(), value)  # value kept alive: its id stays unique
+    return hit[0]
 
 
 def _templates_digest(templates: Path, base_url: str) -> str:
@@ -183,17 +197,27 @@ def _templates_digest(templates: Path, base_url: str) -> str:
     return h.hexdigest()
 
 
-def dangling(linked: set, paths: set[str], anchors: dict[str, set[str]]) -> list[Problem]:
-    """Links made through url(), static() and to() whose page, file or anchor does not exist."""
+def dangling(links, known: set[str], anchors: dict[str, set[str]]) -> list[Problem]:
+    """Of the (path, fragment) links made through url(), static() and to(), those whose page, file or
+    anchor does not exist."""
     problems = []
-    for path, fragment in sorted(linked):
-        if path not in paths:
+    for path, fragment in links:
+        if path not in known:
             problems.append(Problem(Location(f"site/{path}"), "a page links here but it was not written",
                                     "fix the template or the id"))
         elif fragment and path in anchors and fragment not in anchors[path]:
             problems.append(Problem(Location(f"site/{path}"), f"a page links to a missing anchor #{fragment}",
                                     "fix the anchor"))
     return problems
+
+
+def pack_links(links: set[tuple[str, str]]) -> str:
+    """A page's links as one string, to keep for the next build (quicker to store than a set)."""
+    return "\n".join(sorted(f"{path}\0{fragment}" for path, fragment in links))
+
+
+def unpack_links(packed: str) -> list[tuple[str, str]]:
+    return [tuple(link.split("\0", 1)) for link in packed.split("\n")] if packed else []
 
 
 def check_paths(paths: list[str]) -> None:
@@ -226,7 +250,7 @@ ANCHOR = re.compile(r'\sid="([^"]*)"')
 def check_links(out: Path) -> list[Problem]:
     """Every internal link of every page that leads to no file (or no anchor), read back from the HTML.
 
-    The build checks links as it makes them (`_dangling`); this reads a whole built site, links
+    The build checks links as it makes them (`dangling`); this reads a whole built site, links
     written into templates included, and is what the tests use.
     """
     pages = {f.relative_to(out).as_posix(): f.read_text(encoding="utf-8") for f in sorted(out.rglob("*.html"))}
