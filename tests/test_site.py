@@ -1,5 +1,6 @@
 """Build a real site and read it back: links, JSON-LD, escaping of hostile text, data files, determinism."""
 import csv
+import gc
 import hashlib
 import html.parser
 import io
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import build
-from heshu import ledger
+from heshu import ledger, project
 from heshu.site.render import check_links
 from conftest import ROOT
 
@@ -405,3 +406,14 @@ def test_checks_are_paged_failing_first_and_each_listed_once(tmp_path, monkeypat
     statuses = [s for s, _ in listed]
     assert statuses == sorted(statuses, key=["fails", "cannot-evaluate", "holds"].index)  # failing first
     assert check_links(root / "site") == []
+
+
+def test_the_garbage_collector_runs_again_after_a_command(tmp_path):
+    root = copy_project(tmp_path)
+    assert build.main(["--root", str(root), "build"]) == 0
+    assert gc.isenabled()
+    with pytest.raises(KeyError):
+        with project.few_collections():
+            assert not gc.isenabled()
+            raise KeyError("a command stopped by an error")
+    assert gc.isenabled()

@@ -52,7 +52,7 @@ def absolute(base_url: str, path: str) -> str:
     base = base_url if base_url.endswith("/") else base_url + "/"
     if path.endswith("index.html"):
         path = path[: -len("index.html")]
-    return base + quote(path)
+    return base + (path if PLAIN_PATH.match(path) else quote(path))
 
 
 def safe_link(url: str) -> bool:
