@@ -238,7 +238,8 @@ def put(out: Path, path: str, content: bytes, made: set[str]) -> None:
     if folder not in made:
         (out / folder).mkdir(parents=True, exist_ok=True)
         made.add(folder)
-    (out / path).write_bytes(content)
+    with open(os.path.join(out, path), "wb") as f:  # not through pathlib: this runs for every page
+        f.write(content)
 
 
 # ---------------------------------------------------------------- links
