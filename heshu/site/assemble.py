@@ -13,7 +13,8 @@ RECENT = 10
 
 
 def assemble(inp: SiteInput) -> Site:
-    """Every page's context and every data file, ready to render."""
+    """Every page's context and every data file, ready to render (the data of the claims and the search
+    index may still be being made on the other core: Site.pending waits for them)."""
     claims = claim_views(inp)
     by_doc: dict[str, list[dict]] = {}
     for c in claims.values():
@@ -97,7 +98,7 @@ def assemble(inp: SiteInput) -> Site:
     html = [p.path for p in pages if p.path.endswith(".html") and p.path != "404.html"]
     pages.append(Page("sitemap.xml", "sitemap.xml", {**common, "paths": sorted(html)}))
     anchors = {page_path("doc", d): {b["anchor"] for b in bl} for d, bl in blocks.items()}
-    return Site(pages, {**files, **claim_files()}, anchors)
+    return Site(pages, files, anchors, pending=claim_files)  # not waited for: the pages can be rendered meanwhile
 
 
 def _check_pages(checks: list[dict], common: dict) -> list[Page]:

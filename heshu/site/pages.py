@@ -6,7 +6,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -44,8 +44,9 @@ class SiteInput:
 @dataclass
 class Site:
     pages: list[Page]
-    files: dict[str, bytes] = field(default_factory=dict)  # data files, search index, feeds
+    files: dict[str, bytes] = field(default_factory=dict)  # data files, charts
     anchors: dict[str, set[str]] = field(default_factory=dict)  # the ids links may point into, by page
+    pending: Callable[[], dict[str, bytes]] = dict  # waits for the files still being made on the other core
 
 
 class View(dict):

@@ -29,8 +29,7 @@ def publish(site: Site, templates: Path, dest: Path, base_url: str, workers: int
     Returns the paths of the site's files.
     """
     files = _files(site, templates)
-    paths = [p.path for p in site.pages] + sorted(files)
-    check_paths(paths)
+    check_paths([p.path for p in site.pages] + sorted(files))
     cache.remove(_stamp_key(dest))  # from here until remember(), site/ may change: no build is known to match it
     recover(dest)
     key, staging = _record_key(dest), dest.with_name(dest.name + ".tmp")
@@ -49,7 +48,7 @@ def publish(site: Site, templates: Path, dest: Path, base_url: str, workers: int
         _commit(staging, dest, record, before, key)
     else:
         shutil.rmtree(staging)  # nothing changed
-    return paths
+    return [p.path for p in site.pages] + sorted(record["files"])
 
 
 def remember(dest: Path, inputs: str, paths: list[str], summary: tuple) -> None:
@@ -73,8 +72,11 @@ def _stage(site: Site, templates: Path, files: dict[str, bytes], staging: Path, 
            before: dict | None, workers: int | None) -> dict:
     """Write into staging every page and file that `current` lacks or has with other bytes; the new record."""
     known = {p.path for p in site.pages} | set(files)
-    rows, broken = render_pages(site, templates, staging, base_url, before["pages"] if before else {}, current,
-                                known, workers)
+    rows, nowhere = render_pages(site, templates, staging, base_url, before["pages"] if before else {}, current,
+                                 known, workers)
+    files = {**files, **site.pending()}  # made on the other core while the pages were rendered
+    check_paths([p.path for p in site.pages] + sorted(files))
+    known |= files.keys()
     digests = {path: hashlib.sha1(content).hexdigest() for path, content in files.items()}
     made: set[str] = set()
     for path, content in sorted(files.items()):
@@ -82,9 +84,10 @@ def _stage(site: Site, templates: Path, files: dict[str, bytes], staging: Path, 
             put(staging, path, content, made)
     if before and (before["pages"].keys() | before["files"].keys() != known or before["anchors"] != site.anchors):
         for path, _, links in rows:  # a page left as it was may link to what is gone now
-            broken.update(dangling(unpack_links(links), known, site.anchors))
+            nowhere.update(unpack_links(links))
+    broken = dangling(nowhere, known, site.anchors)
     if broken:
-        raise HeshuError(sorted(broken))
+        raise HeshuError(broken)
     return {"version": RECORD_VERSION, "pages": {path: (digest, links) for path, digest, links in rows},
             "files": digests, "anchors": site.anchors}
 

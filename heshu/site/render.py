@@ -102,7 +102,7 @@ def _partials(env: Environment, base_url: str, fragments: dict):
 
 
 def render_pages(site: Site, templates: Path, out: Path, base_url: str, before: dict, current: Path,
-                 known: set[str], workers: int | None = None) -> tuple[list[tuple[str, str, str]], set[Problem]]:
+                 known: set[str], workers: int | None = None) -> tuple[list[tuple[str, str, str]], set[tuple]]:
     """Render into out every page that is not already in `current` as it would be; a row per page, and
     the links of the rendered pages that lead to no path in `known` or to a missing anchor.
 
@@ -127,7 +127,7 @@ def render_pages(site: Site, templates: Path, out: Path, base_url: str, before: 
         gc.unfreeze()
     rows = [(path, digest, before[path][1] if links is None else links)  # None: as before (not sent back)
             for share, _ in shares for path, digest, links in share]
-    return rows, {p for _, problems in shares for p in problems}
+    return rows, {link for _, links in shares for link in links}
 
 
 _JOB = None  # what the worker processes render: they inherit it when they are forked
@@ -138,12 +138,12 @@ def _shares(n: int, alone: int = 32, size: int = 256) -> list[tuple[int, int]]:
     return [(i, i + 1) for i in range(min(alone, n))] + [(i, min(i + size, n)) for i in range(alone, n, size)]
 
 
-def _render_share(share: tuple[int, int]) -> tuple[list[tuple[str, str, str | None]], set[Problem]]:
+def _render_share(share: tuple[int, int]) -> tuple[list[tuple[str, str, str | None]], set[tuple]]:
     pages, templates, out, base_url, salt, before, current, known, anchors, state = _JOB
     if not state:  # once per process: what its pages can share
         state.update(env=environment(templates), made=set(), memo={}, fragments={})
     env, made, memo, fragments = state["env"], state["made"], state["memo"], state["fragments"]
-    done, problems, root = [], set(), str(current)
+    done, nowhere, root = [], set(), str(current)
     for page in pages[share[0]:share[1]]:
         digest = _page_digest(page, salt, memo)
         old = before.get(page.path)
@@ -152,9 +152,9 @@ def _render_share(share: tuple[int, int]) -> tuple[list[tuple[str, str, str | No
             continue
         links: set = set()
         put(out, page.path, inert_utf8(_render(env, page, base_url, links, fragments).encode("utf-8")), made)
-        problems.update(dangling(links, known, anchors))
+        nowhere.update(unresolved(links, known, anchors))
         done.append((page.path, digest, pack_links(links)))
-    return done, problems
+    return done, nowhere
 
 
 def _page_digest(page: Page, salt: str, memo: dict) -> str:
@@ -197,18 +197,24 @@ def _templates_digest(templates: Path, base_url: str) -> str:
     return h.hexdigest()
 
 
-def dangling(links, known: set[str], anchors: dict[str, set[str]]) -> list[Problem]:
+def unresolved(links, known: set[str], anchors: dict[str, set[str]]) -> list[tuple[str, str]]:
     """Of the (path, fragment) links made through url(), static() and to(), those whose page, file or
     anchor does not exist."""
+    return [(path, fragment) for path, fragment in links if path not in known
+            or (fragment and path in anchors and fragment not in anchors[path])]
+
+
+def dangling(links, known: set[str], anchors: dict[str, set[str]]) -> list[Problem]:
+    """A problem for each link that unresolved() finds."""
     problems = []
-    for path, fragment in links:
+    for path, fragment in sorted(unresolved(links, known, anchors)):
         if path not in known:
             problems.append(Problem(Location(f"site/{path}"), "a page links here but it was not written",
                                     "fix the template or the id"))
-        elif fragment and path in anchors and fragment not in anchors[path]:
+        else:
             problems.append(Problem(Location(f"site/{path}"), f"a page links to a missing anchor #{fragment}",
                                     "fix the anchor"))
-    return problems
+    return sorted(set(problems))  # one problem for a missing page, whatever fragments its links carry
 
 
 def pack_links(links: set[tuple[str, str]]) -> str:
