@@ -28,12 +28,17 @@ def read(name: str) -> Any:
 
 def write(name: str, value: Any) -> None:
     """Store value under name, atomically; a cache that cannot be written is skipped."""
+    write_pickled(name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def write_pickled(name: str, data: bytes) -> None:
+    """write() for a value already pickled."""
     path = cache_dir() / name
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         with open(tmp, "wb") as f:
-            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            f.write(data)
         os.replace(tmp, path)
     except OSError:
         pass

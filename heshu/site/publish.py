@@ -125,6 +125,7 @@ def _commit(staging: Path, dest: Path, record: dict, before: dict, key: str) -> 
     gone = sorted(set(before["pages"]) - set(record["pages"]) | set(before["files"]) - set(record["files"]))
     journal = _journal(dest)
     tmp = journal.with_name(journal.name + ".tmp")
+    record = pickle.dumps(record, protocol=5)  # once: the journal keeps these bytes, and the cache gets them
     tmp.write_bytes(pickle.dumps({"moves": moves, "gone": gone, "record": record, "key": key}, protocol=5))
     os.replace(tmp, journal)  # from here on the build is done, even if it is stopped: the next one finishes it
     recover(dest)
@@ -140,7 +141,8 @@ def recover(dest: Path) -> None:
                 _move(staging / path, dest / path)
         for path in todo["gone"]:
             _remove(dest, path)
-        cache.write(todo["key"], todo["record"])
+        record = todo["record"]  # pickled, or (from an older Heshu's journal) not
+        cache.write_pickled(todo["key"], record) if isinstance(record, bytes) else cache.write(todo["key"], record)
         journal.unlink()
     if staging.exists():
         shutil.rmtree(staging)
