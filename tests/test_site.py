@@ -417,3 +417,20 @@ def test_the_garbage_collector_runs_again_after_a_command(tmp_path):
             assert not gc.isenabled()
             raise KeyError("a command stopped by an error")
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("paths, taken, message", [
+    (["claims/a/index.html", "../index.html"], (), "../index.html: a page would be written outside site/"),
+    (["/etc/passwd"], (), "/etc/passwd: a page would be written outside site/"),
+    (["claims//index.html"], (), "claims//index.html: a page would be written outside site/"),
+    (["claims\\a.html"], (), "claims\\a.html: a page would be written outside site/"),
+    (["a.html", "b.html", "a.html"], (), "a.html: two pages would be written to the same file"),
+    (["data/claims.json"], ("data/claims.json",), "data/claims.json: two pages would be written to the same file"),
+])
+def test_a_path_outside_site_or_written_twice_stops_the_build(paths, taken, message):
+    from heshu.errors import HeshuError
+    from heshu.site.render import check_paths
+    check_paths(["claims/a/index.html", "b.html"], frozenset({"c.html"}))  # plain paths pass
+    with pytest.raises(HeshuError) as e:
+        check_paths(paths, frozenset(taken))
+    assert str(e.value.problems[0]).startswith(message)

@@ -74,9 +74,10 @@ def _stage(site: Site, templates: Path, files: dict[str, bytes], staging: Path, 
     known = {p.path for p in site.pages} | set(files)
     rows, nowhere = render_pages(site, templates, staging, base_url, before["pages"] if before else {}, current,
                                  known, workers)
-    files = {**files, **site.pending()}  # made on the other core while the pages were rendered
-    check_paths([p.path for p in site.pages] + sorted(files))
-    known |= files.keys()
+    later = site.pending()  # made on the other core while the pages were rendered
+    check_paths(sorted(later), frozenset(known))
+    files = {**files, **later}
+    known |= later.keys()
     digests = {path: hashlib.sha1(content).hexdigest() for path, content in files.items()}
     made: set[str] = set()
     for path, content in sorted(files.items()):

@@ -226,13 +226,14 @@ def unpack_links(packed: str) -> list[tuple[str, str]]:
     return [tuple(link.split("\0", 1)) for link in packed.split("\n")] if packed else []
 
 
-def check_paths(paths: list[str]) -> None:
+def check_paths(paths: list[str], taken: frozenset[str] = frozenset()) -> None:
+    """HeshuError for a path outside site/, or one that is twice in paths or already in `taken`."""
     seen: set[str] = set()
     for path in paths:
         parts = path.split("/")
         if path.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\\" in path:
             raise HeshuError([Problem(Location(path), "a page would be written outside site/", "use plain ids")])
-        if path in seen:
+        if path in seen or path in taken:
             raise HeshuError([Problem(Location(path), "two pages would be written to the same file",
                                       "give each claim, series and document its own id")])
         seen.add(path)
