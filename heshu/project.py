@@ -60,8 +60,8 @@ class Corpus:
 @contextlib.contextmanager
 def few_collections():
     """The cyclic garbage collector paused while a command builds its many long-lived objects (claims,
-    views, pages), which are then left out of its later rounds (gc.freeze): otherwise a quarter of the
-    time goes to walking them again and again. They live until the command ends anyway."""
+    views, pages), which are then left out of its later rounds (gc.freeze) until a build's rendering
+    ends (gc.unfreeze): otherwise a quarter of the time goes to walking them again and again."""
     enabled = gc.isenabled()
     gc.disable()
     try:

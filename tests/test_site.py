@@ -434,3 +434,15 @@ def test_a_path_outside_site_or_written_twice_stops_the_build(paths, taken, mess
     with pytest.raises(HeshuError) as e:
         check_paths(paths, frozenset(taken))
     assert str(e.value.problems[0]).startswith(message)
+
+
+def test_a_pages_links_kept_for_the_next_build_read_back_as_they_were():
+    from hypothesis import given, strategies as st
+
+    from heshu.site.render import pack_links, unpack_links
+    part = st.text(alphabet=st.characters(blacklist_characters="\n\0", blacklist_categories=("Cs",)), max_size=12)
+
+    @given(st.sets(st.tuples(part.filter(bool), part), max_size=8))
+    def roundtrip(links):
+        assert set(unpack_links(pack_links(links))) == links and len(unpack_links(pack_links(links))) == len(links)
+    roundtrip()

@@ -223,7 +223,7 @@ def pack_links(links: set[tuple[str, str]]) -> str:
 
 
 def unpack_links(packed: str) -> list[tuple[str, str]]:
-    return [tuple(link.split("\0", 1)) for link in packed.split("\n")] if packed else []
+    return [link.partition("\0")[::2] for link in packed.split("\n")] if packed else []
 
 
 def check_paths(paths: list[str], taken: frozenset[str] = frozenset()) -> None:
