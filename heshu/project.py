@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -114,7 +115,6 @@ def _extracted_key(source: Source) -> tuple[str, str]:
 
 def _extract_many(sources: list[Source]) -> dict[str, list[Claim]]:
     """The claims of each report; with many reports, a share of them extracted on each other core."""
-    import os
     n = min(os.cpu_count() or 1, 4)
     others = [parallel.in_background(_extract_share, sources[k::n], worth_it=len(sources) >= 8) for k in range(1, n)]
     found = _extract_share(sources[0::n])

@@ -133,7 +133,8 @@ def _updated(reviewed: list[dict], docs) -> str:
 
 
 def _claim_files(inp, claims, blocks) -> dict[str, bytes]:
-    """claims.json, claims.csv and the search index (made on the other core while the pages are assembled)."""
+    """claims.json, claims.csv and the search index (made on the other core while the pages are assembled
+    and rendered)."""
     rows = []
     for c in claims.values():
         rows.append({k: c[k] for k in ("id", "doc", "text", "value", "unit", "approx", "year", "period", "kind",

@@ -75,7 +75,7 @@ def _stage(site: Site, templates: Path, files: dict[str, bytes], staging: Path, 
     rows, nowhere = render_pages(site, templates, staging, base_url, before["pages"] if before else {}, current,
                                  known, workers)
     later = site.pending()  # made on the other core while the pages were rendered
-    check_paths(sorted(later), frozenset(known))
+    check_paths(sorted(later), known)
     files = {**files, **later}
     known |= later.keys()
     digests = {path: hashlib.sha1(content).hexdigest() for path, content in files.items()}

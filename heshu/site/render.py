@@ -9,6 +9,7 @@ import os
 import pickle
 import posixpath
 import re
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -205,16 +206,17 @@ def unresolved(links, known: set[str], anchors: dict[str, set[str]]) -> list[tup
 
 
 def dangling(links, known: set[str], anchors: dict[str, set[str]]) -> list[Problem]:
-    """A problem for each link that unresolved() finds."""
-    problems = []
-    for path, fragment in sorted(unresolved(links, known, anchors)):
+    """A problem for each link that unresolved() finds (one for a missing page, whatever fragments its
+    links carry), in order."""
+    problems = set()
+    for path, fragment in unresolved(links, known, anchors):
         if path not in known:
-            problems.append(Problem(Location(f"site/{path}"), "a page links here but it was not written",
-                                    "fix the template or the id"))
+            problems.add(Problem(Location(f"site/{path}"), "a page links here but it was not written",
+                                 "fix the template or the id"))
         else:
-            problems.append(Problem(Location(f"site/{path}"), f"a page links to a missing anchor #{fragment}",
-                                    "fix the anchor"))
-    return sorted(set(problems))  # one problem for a missing page, whatever fragments its links carry
+            problems.add(Problem(Location(f"site/{path}"), f"a page links to a missing anchor #{fragment}",
+                                 "fix the anchor"))
+    return sorted(problems)
 
 
 def pack_links(links: set[tuple[str, str]]) -> str:
@@ -226,7 +228,7 @@ def unpack_links(packed: str) -> list[tuple[str, str]]:
     return [link.partition("\0")[::2] for link in packed.split("\n")] if packed else []
 
 
-def check_paths(paths: list[str], taken: frozenset[str] = frozenset()) -> None:
+def check_paths(paths: list[str], taken: AbstractSet[str] = frozenset()) -> None:
     """HeshuError for a path outside site/, or one that is twice in paths or already in `taken`."""
     seen: set[str] = set()
     for path in paths:
