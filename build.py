@@ -25,9 +25,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
         log(f"vanished: {claim_id} is no longer found in its report; kept and marked `vanished: true`")
     for claim_id in r.kept_edits:
         log(f"kept your edit: {claim_id} (the extractor now reads it differently; your fields stand)")
-    total = sum(len(c) for c in result.claims.values())
+    total = sum(result.counts.values())
     state = "claims.yaml written" if result.written else "claims.yaml unchanged"
-    print(f"extract: {total} claims from {len(result.claims)} reports; {len(r.added)} new, "
+    print(f"extract: {total} claims from {len(result.counts)} reports; {len(r.added)} new, "
           f"{len(r.updated)} updated, {len(r.kept_edits)} edited kept, {len(r.vanished)} vanished; "
           f"{state} ({time.perf_counter() - started:.1f}s)")
     return report_problems(result.problems)
@@ -42,11 +42,9 @@ def cmd_link(args: argparse.Namespace) -> int:
     if args.tables:
         for table in (report.series_table, report.checks_table, report.targets_table):
             print("\n".join(table(result.links)) + "\n")
-    links = result.links
-    failing = sum(r.status == "fails" for r in links.results)
+    n = result.counts
     state = "claims.yaml written" if result.written else "claims.yaml unchanged"
-    print(f"link: {len(links.series)} series, {len(links.results)} checks ({failing} failing), "
-          f"{len(links.targets)} targets; {state}")
+    print(f"link: {n['series']} series, {n['checks']} checks ({n['failing']} failing), {n['targets']} targets; {state}")
     return report_problems(result.problems)
 
 

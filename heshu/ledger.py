@@ -75,86 +75,176 @@ def untouched(entry: Entry, keys: tuple[str, ...]) -> bool:
 
 def load(path: Path, shown: str = "claims.yaml") -> Ledger:
     """The ledger at path (empty if the file does not exist); HeshuError on a file that cannot be read."""
+    return load_cached(read(path, shown), shown)
+
+
+def read(path: Path, shown: str = "claims.yaml") -> str | None:
+    """The text of the ledger file, or None if there is none; HeshuError if it is not UTF-8."""
     if not path.exists():
-        return Ledger(shown, [])
+        return None
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
         raise HeshuError([Problem(Location(shown), f"the file is not UTF-8 text ({e.reason})",
                                   "re-save it as UTF-8")]) from None
-    return load_cached(text, shown)
 
 
-def load_cached(text: str, shown: str = "claims.yaml") -> Ledger:
-    """The ledger written in text, reusing what earlier runs parsed of each unchanged claim.
+def load_cached(text: str | None, shown: str = "claims.yaml") -> Ledger:
+    """The ledger written in text (empty for None: no file), reusing what earlier runs parsed of each
+    unchanged claim.
 
     Parsed items are kept in ~/.cache/heshu/ledger-items/, in shards by the hash of their text, so
     that after an edit only the edited item is parsed again and only its shard is rewritten.
     """
+    if text is None:
+        return Ledger(shown, [])
     shards: dict[str, dict] = {}
-
-    def lookup(key: str):
-        if key[:2] not in shards:
-            shards[key[:2]] = cache.read(f"ledger-items/{key[:2]}.pickle") or {}
-        return shards[key[:2]].get(key)
-
-    parsed = _load_by_items(text, shown, lookup)
+    parsed = _load_by_items(text, shown, lambda key: _cached_item(shards, key))
     if parsed is None:
         return load_text(text, shown)
     ledger, fresh = parsed
-    for prefix in sorted({k[:2] for k in fresh}):
-        used = dict(shards[prefix])
-        used.update({k: v for k, v in fresh.items() if k[:2] == prefix})
-        cache.write(f"ledger-items/{prefix}.pickle", used)
+    _cache_items(shards, fresh)
     return ledger
 
 
+def _cached_item(shards: dict[str, dict], key: str):
+    """An item parsed before, by the hash of its text (None if it was not kept)."""
+    return _shard(shards, key[:2]).get(key)
+
+
+def _shard(shards: dict[str, dict], prefix: str) -> dict:
+    """The parsed items whose hashes start with prefix, read from the cache once."""
+    if prefix not in shards:
+        shards[prefix] = cache.read(f"ledger-items/{prefix}.pickle") or {}
+    return shards[prefix]
+
+
+def _cache_items(shards: dict[str, dict], fresh: dict) -> None:
+    """Keep the items parsed now beside those of their shards."""
+    for prefix in sorted({k[:2] for k in fresh}):
+        used = dict(_shard(shards, prefix))
+        used.update({k: v for k, v in fresh.items() if k[:2] == prefix})
+        cache.write(f"ledger-items/{prefix}.pickle", used)
+
+
 SECTION_LINE = re.compile(r"^([a-z]+):[ \t]*$")
+MARGIN = re.compile(r"^[^ #\n].*", re.M)  # lines at the margin: not indented, not a comment, not blank
+
+
+@dataclass(frozen=True)
+class Item:
+    """One list item of a ledger file as written: its text runs from its `- ` line to the next line at the
+    margin (comments and blank lines after it included)."""
+
+    section: str
+    start: int  # the line its `- ` is on, from 0
+    text: str
+
+    @property
+    def key(self) -> str:
+        return hashlib.sha1(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A ledger file cut into its items, and the rest of it (comments before the first section, and the
+    section lines)."""
+
+    frame: str
+    items: list[Item]
+
+
+def layout(text: str) -> Layout | None:
+    """The file's items, for a file laid out as `save` writes it: sections of `- ` items at the margin.
+    None for any other layout (the caller then parses the whole file)."""
+    marks = [(m.start(), m.group()) for m in MARGIN.finditer(text)]
+    frame, items, seen, section, line, at = [text[:marks[0][0]] if marks else text], [], set(), None, 0, 0
+    for k, (start, head) in enumerate(marks):
+        end = marks[k + 1][0] if k + 1 < len(marks) else len(text)
+        line, at = line + text.count("\n", at, start), start
+        if head.startswith("- ") and section is not None:
+            items.append(Item(section, line, text[start:end]))
+            continue
+        m = SECTION_LINE.match(head)
+        if not m or m.group(1) not in SECTIONS or m.group(1) in seen:
+            return None
+        section = m.group(1)
+        seen.add(section)
+        frame.append(text[start:end])
+    return Layout("".join(frame), items)
 
 
 def _load_by_items(text: str, shown: str, lookup) -> tuple[Ledger, dict] | None:
     """The ledger parsed one list item at a time, each taken from `lookup` when it was parsed before;
     and the items parsed now.
 
-    Works on files laid out as `save` writes them (sections of `- ` items at the margin); for
-    anything else, or any item that does not parse alone, returns None and the caller parses the
-    whole file, which also gives the exact error.
+    Works on files laid out as `save` writes them; for anything else, or any item that does not parse
+    alone, returns None and the caller parses the whole file, which also gives the exact error.
     """
-    lines = text.split("\n")
+    cut = layout(text)
+    if cut is None:
+        return None
     sections: dict[str, list[Entry]] = {name: [] for name in SECTIONS}
-    seen, current, fresh, start = set(), None, {}, None
-
-    def close(end: int) -> bool:
-        if current is None or start is None:
-            return True
-        chunk = "\n".join(lines[start:end])
-        key = hashlib.sha1(chunk.encode("utf-8")).hexdigest()
+    fresh = {}
+    for item in cut.items:
+        key = item.key
         entry = lookup(key)
         if entry is None:
-            entry = _parse_item(chunk, shown)
+            entry = _parse_item(item.text, shown)
             if entry is None:
-                return False
-            fresh[key] = entry
-        fields, line, lines_ = entry
-        sections[current].append(Entry(dict(fields), line + start, {k: v + start for k, v in lines_.items()}))
-        return True
-
-    for n, line in enumerate(lines):
-        if not line or line[0] in " #":
-            continue
-        if line.startswith("- ") and current is not None:
-            if not close(n):
                 return None
-            start = n
-            continue
-        m = SECTION_LINE.match(line)
-        if not m or m.group(1) not in SECTIONS or m.group(1) in seen or not close(n):
-            return None
-        current, start = m.group(1), None
-        seen.add(current)
-    if not close(len(lines)):
-        return None
+            fresh[key] = entry
+        fields, line, lines = entry
+        sections[item.section].append(Entry(dict(fields), line + item.start,
+                                            {k: v + item.start for k, v in lines.items()}))
     return Ledger(shown, sections["claims"], sections["series"], sections["checks"]), fresh
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What a later run needs to tell how a ledger file has changed: its frame and its items' sections
+    and text hashes."""
+
+    frame: str
+    items: tuple[tuple[str, str], ...]
+
+
+def shape(text: str) -> Shape | None:
+    """The shape of a ledger text laid out as `save` writes it, else None."""
+    cut = layout(text)
+    return None if cut is None else Shape(cut.frame, tuple((i.section, i.key) for i in cut.items))
+
+
+def claim_fields_edited(before: Shape, text: str) -> set[str] | None:
+    """The fields of claims that were added, removed or changed since the ledger had the shape `before`,
+    if that is all that changed: the same frame, series and checks, the same claims in the same order,
+    and each edited claim written as `save` writes it (so that saving the ledger again would not change
+    its bytes). None if anything else changed, or an item cannot be read or was not kept in the cache."""
+    cut = layout(text)
+    if cut is None or cut.frame != before.frame or len(cut.items) != len(before.items):
+        return None
+    shards: dict[str, dict] = {}
+    edited, fresh = set(), {}
+    for item, (section, old_key) in zip(cut.items, before.items):
+        key = item.key
+        if key == old_key:
+            continue
+        old, new = _cached_item(shards, old_key), _cached_item(shards, key) or _parse_item(item.text, "")
+        if section != "claims" or item.section != section or old is None or new is None \
+                or old[0].get("id") != new[0].get("id") or _item_text(new[0], CLAIM_ORDER) != item.text:
+            return None
+        fresh[key] = new
+        edited |= {k for k in old[0].keys() | new[0].keys() if _differs(old[0].get(k, _NONE), new[0].get(k, _NONE))}
+    _cache_items(shards, fresh)
+    return edited
+
+
+_NONE = object()  # a field that is not there
+
+
+def _differs(a: Any, b: Any) -> bool:
+    """True unless a and b are the same value of the same types (1, 1.0, True and "1" differ in a ledger)."""
+    return a is not b and (a is _NONE or b is _NONE or pickle.dumps(a, protocol=5) != pickle.dumps(b, protocol=5))
 
 
 def _parse_item(chunk: str, shown: str) -> tuple[dict, int, dict] | None:
@@ -278,7 +368,11 @@ class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
 
 
 def _str(dumper, s: str):
-    return dumper.represent_scalar("tag:yaml.org,2002:str", s, style="|" if "\n" in s else None)
+    body = s[:-1] if s.endswith("\n") else s
+    # a block (|) for text of several lines; in quotes if it ends in blank lines, which a block keeps
+    # only with a `...` after it, and that would end the file there
+    block = "\n" in s and body != "" and not body.endswith("\n")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", s, style="|" if block else ('"' if "\n" in s else None))
 
 
 def _list(dumper, items: list):
@@ -311,13 +405,18 @@ def dumps(ledger: Ledger) -> str:
             key = hashlib.sha1(pickle.dumps(fields, protocol=5)).digest()  # pickles tell 1, 1.0, True and "1" apart
             text = used.get(key) or known.get(key)
             if text is None:
-                text = yaml.dump([fields], Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                                 default_flow_style=False, width=1_000_000, indent=2)
+                text = _item_text(fields)
             used[key] = text
             parts.append(text)
     if used.keys() != known.keys():
         cache.write(DUMPED, used)
     return "".join(parts)
+
+
+def _item_text(fields: dict[str, Any], order: tuple[str, ...] | None = None) -> str:
+    """One item as save writes it (fields in `order` if given, else as they come)."""
+    return yaml.dump([_ordered(fields, order) if order else fields], Dumper=_Dumper, allow_unicode=True,
+                     sort_keys=False, default_flow_style=False, width=1_000_000, indent=2)
 
 
 DUMPED = "ledger-dumped.pickle"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from . import checks as checks_mod
 from . import series as series_mod
 from . import targets as targets_mod
-from .ledger import CHECK_MACHINE, SERIES_MACHINE, Entry, Ledger
+from .ledger import CHECK_MACHINE, CLAIM_MACHINE, SERIES_MACHINE, Entry, Ledger
 from .merge import MergeReport, merge_proposals, people_owned
 from .model import Document, Fact
 
@@ -19,6 +19,10 @@ class Links:
     results: list[checks_mod.Result]
     targets: list[targets_mod.TargetStatus]
     facts: dict[str, Fact]
+
+
+# The fields of a claim that linking and evaluating read (through facts()); the others make no difference.
+CLAIM_FIELDS_READ = frozenset(CLAIM_MACHINE) | {"id", "rejected", "vanished"}
 
 
 def facts(ledger: Ledger, docs: list[Document]) -> dict[str, Fact]:

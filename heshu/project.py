@@ -5,17 +5,18 @@ import contextlib
 import gc
 import hashlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from . import cache, parallel, segment
+from . import cache, parallel, rerun, segment
 from . import ledger as ledger_mod
 from . import links as links_mod
 from .documents import load_manifest, load_source
 from .errors import HeshuError, Location, Problem
 from .extract import extract
-from .merge import MergeReport, merge_claims
+from . import merge as merge_mod
+from .merge import MergeReport
 from .model import Claim, Document, Source
 from .schema import validate
 
@@ -129,44 +130,72 @@ def _extract_share(sources: list[Source]) -> dict[str, list[Claim]]:
 
 @dataclass
 class ExtractResult:
-    claims: dict[str, list[Claim]]
+    counts: dict[str, int]  # claims found in each report read
     report: MergeReport
     written: bool
     problems: list[Problem]
+    skipped: bool = False  # nothing extract reads changed since its last run, which left claims.yaml as it was
 
 
 @few_collections()
 def run_extract(project: Project, log: Log = quiet) -> ExtractResult:
     """Find the claims in every report and merge them into claims.yaml, keeping people's edits."""
+    made_from, text = rerun.inputs(project.seeds), ledger_mod.read(project.ledger)
+    kept = rerun.last("extract", project.ledger, made_from, text, merge_mod.CLAIM_FIELDS_READ)
+    if kept is not None:
+        log("extract: skipped: nothing it reads has changed since it last ran")
+        return replace(kept, skipped=True)
     corpus = load_corpus(project, log)
-    ledger = ledger_mod.load(project.ledger)  # a broken ledger stops here, before anything is written
+    ledger = ledger_mod.load_cached(text)  # a broken ledger stops here, before anything is written
     claims = extract_all(list(corpus.sources.values()))
     for doc_id, source in corpus.sources.items():
         log(f"extract: {doc_id}: {len(claims[doc_id])} claims ({source.doc.title})")
     fresh = [c for doc_id in claims for c in claims[doc_id]]
-    merged, report = merge_claims(ledger, fresh, set(corpus.sources), [d.id for d in corpus.docs])
+    merged, report = merge_mod.merge_claims(ledger, fresh, set(corpus.sources), [d.id for d in corpus.docs])
     written = ledger_mod.save(merged, project.ledger)
-    return ExtractResult(claims, report, written, corpus.problems)
+    result = ExtractResult({doc_id: len(c) for doc_id, c in claims.items()}, report, written, corpus.problems)
+    rerun.remember("extract", project.ledger, made_from, text, result)
+    return result
 
 
 @dataclass
 class LinkResult:
-    links: links_mod.Links
     series: MergeReport
     checks: MergeReport
     written: bool
     problems: list[Problem]
+    counts: dict[str, int]  # series, checks, failing (checks), targets
+    skipped: bool = False  # nothing link reads changed since its last run, which left claims.yaml as it was
+    evaluated: links_mod.Links | None = field(default=None, repr=False)
+    project: Project | None = field(default=None, repr=False)
+
+    @property
+    def links(self) -> links_mod.Links:
+        """The series, checks and targets, evaluated now if the run was skipped."""
+        if self.evaluated is None:
+            docs, _ = load_manifest(self.project.seeds)
+            self.evaluated = links_mod.evaluate(ledger_mod.load(self.project.ledger), docs)
+        return self.evaluated
 
 
 @few_collections()
 def run_link(project: Project, log: Log = quiet) -> LinkResult:
     """Propose series and derived checks into claims.yaml, keeping people's, and evaluate them all."""
+    made_from, text = rerun.inputs(project.seeds), ledger_mod.read(project.ledger)
+    kept = rerun.last("link", project.ledger, made_from, text, links_mod.CLAIM_FIELDS_READ)
+    if kept is not None:
+        log("link: skipped: nothing it reads has changed since it last ran")
+        return replace(kept, skipped=True, project=project)
     corpus = load_corpus(project, log)
-    ledger = ledger_mod.load(project.ledger)
+    ledger = ledger_mod.load_cached(text)
     linked, s_report, c_report = links_mod.link(ledger, corpus.docs)
     segment.remember()
     written = ledger_mod.save(linked, project.ledger)
-    return LinkResult(links_mod.evaluate(linked, corpus.docs), s_report, c_report, written, corpus.problems)
+    links = links_mod.evaluate(linked, corpus.docs)
+    counts = {"series": len(links.series), "checks": len(links.results),
+              "failing": sum(r.status == "fails" for r in links.results), "targets": len(links.targets)}
+    rerun.remember("link", project.ledger, made_from, text, LinkResult(s_report, c_report, written, corpus.problems, counts))
+    return LinkResult(s_report, c_report, written, corpus.problems, counts, evaluated=links, project=project)
 
 
 @dataclass

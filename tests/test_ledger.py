@@ -185,3 +185,12 @@ def test_a_report_is_extracted_again_only_when_its_text_changes(project, tmp_pat
     changed = Source(sources[0].doc, sources[0].raw + "\n另有数字增长了7%。\n", sources[0].clean)
     edited = project_mod.extract_all([changed, sources[1]])
     assert extracted[2:] == [changed.doc.id] and edited[sources[1].doc.id] == first[sources[1].doc.id]
+
+
+@pytest.mark.parametrize("note", ["\n", "说明\n\n", "\n\n", "a\n\nb\n", " 前后空格 \n", "行一\n行二", "\n开头空行"])
+def test_any_text_is_read_back_as_it_was_saved(tmp_path, note):
+    led = ledger.load_text((ROOT / "claims.yaml").read_text(encoding="utf-8"))
+    for e in led.claims[:2]:  # two, so that one is followed by another item
+        e.fields["note"] = note
+    ledger.save(led, tmp_path / "claims.yaml")
+    assert [e.fields["note"] for e in ledger.load(tmp_path / "claims.yaml").claims[:2]] == [note, note]
