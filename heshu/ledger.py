@@ -107,6 +107,9 @@ def load_cached(text: str | None, shown: str = "claims.yaml") -> Ledger:
     return ledger
 
 
+ITEMS = "ledger-items/v2-"  # v2: an item's text runs to the next line at the margin, its newline included
+
+
 def _cached_item(shards: dict[str, dict], key: str):
     """An item parsed before, by the hash of its text (None if it was not kept)."""
     return _shard(shards, key[:2]).get(key)
@@ -115,7 +118,7 @@ def _cached_item(shards: dict[str, dict], key: str):
 def _shard(shards: dict[str, dict], prefix: str) -> dict:
     """The parsed items whose hashes start with prefix, read from the cache once."""
     if prefix not in shards:
-        shards[prefix] = cache.read(f"ledger-items/{prefix}.pickle") or {}
+        shards[prefix] = cache.read(f"{ITEMS}{prefix}.pickle") or {}
     return shards[prefix]
 
 
@@ -124,7 +127,7 @@ def _cache_items(shards: dict[str, dict], fresh: dict) -> None:
     for prefix in sorted({k[:2] for k in fresh}):
         used = dict(_shard(shards, prefix))
         used.update({k: v for k, v in fresh.items() if k[:2] == prefix})
-        cache.write(f"ledger-items/{prefix}.pickle", used)
+        cache.write(f"{ITEMS}{prefix}.pickle", used)
 
 
 SECTION_LINE = re.compile(r"^([a-z]+):[ \t]*$")
@@ -234,7 +237,8 @@ def claim_fields_edited(before: Shape, text: str) -> set[str] | None:
                 or old[0].get("id") != new[0].get("id") or _item_text(new[0], CLAIM_ORDER) != item.text:
             return None
         fresh[key] = new
-        edited |= {k for k in old[0].keys() | new[0].keys() if _differs(old[0].get(k, _NONE), new[0].get(k, _NONE))}
+        edited |= {k for k in old[0].keys() | new[0].keys()
+                   if _differs(old[0].get(k, _NONE), new[0].get(k, _NONE))}
     _cache_items(shards, fresh)
     return edited
 

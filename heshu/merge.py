@@ -23,6 +23,7 @@ class MergeReport:
 # The fields of a claim that merging reads; it carries any other field through as it is.
 CLAIM_FIELDS_READ = frozenset(CLAIM_MACHINE) | {"id", "auto", "vanished"}
 
+
 def claim_fields(claim: Claim) -> dict[str, Any]:
     """The fields the extractor writes for a claim."""
     return {k: getattr(claim, k) for k in CLAIM_MACHINE}

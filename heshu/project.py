@@ -12,10 +12,10 @@ from typing import Callable
 from . import cache, parallel, rerun, segment
 from . import ledger as ledger_mod
 from . import links as links_mod
+from . import merge as merge_mod
 from .documents import load_manifest, load_source
 from .errors import HeshuError, Location, Problem
 from .extract import extract
-from . import merge as merge_mod
 from .merge import MergeReport
 from .model import Claim, Document, Source
 from .schema import validate
@@ -194,8 +194,9 @@ def run_link(project: Project, log: Log = quiet) -> LinkResult:
     links = links_mod.evaluate(linked, corpus.docs)
     counts = {"series": len(links.series), "checks": len(links.results),
               "failing": sum(r.status == "fails" for r in links.results), "targets": len(links.targets)}
-    rerun.remember("link", project.ledger, made_from, text, LinkResult(s_report, c_report, written, corpus.problems, counts))
-    return LinkResult(s_report, c_report, written, corpus.problems, counts, evaluated=links, project=project)
+    result = LinkResult(s_report, c_report, written, corpus.problems, counts)
+    rerun.remember("link", project.ledger, made_from, text, result)  # kept without the links: they are large
+    return replace(result, evaluated=links, project=project)
 
 
 @dataclass
