@@ -113,10 +113,11 @@ SOURCES = CORPUS.sources
 DOCS = [d.id for d in CORPUS.docs]
 FRESH = [c for s in SOURCES.values() for c in extract(s)]
 EDITABLE = ("verdict", "note", "subject", "year", "unit", "kind", "value", "period")
-VALUES = {"verdict": st.sampled_from(["accurate", "misleading"]), "note": st.text(max_size=30),
-          "subject": st.text(min_size=1, max_size=10), "year": st.integers(1990, 2030),
+YAMLISH = st.text(alphabet='a核 \n\t#:-|>\'"*&!%@`.', max_size=30)  # text made of what YAML gives meaning to
+VALUES = {"verdict": st.sampled_from(["accurate", "misleading"]), "note": st.text(max_size=30) | YAMLISH,
+          "subject": st.text(min_size=1, max_size=10) | YAMLISH, "year": st.integers(1990, 2030),
           "unit": st.sampled_from(["人", "万人", "元"]), "kind": st.sampled_from(["actual", "target"]),
-          "value": st.integers(0, 10 ** 9), "period": st.text(max_size=10)}
+          "value": st.integers(0, 10 ** 9), "period": st.text(max_size=10) | YAMLISH}
 edits = st.lists(st.tuples(st.integers(0, len(FRESH) - 1), st.sampled_from(EDITABLE)).flatmap(
     lambda t: st.tuples(st.just(t[0]), st.just(t[1]), VALUES[t[1]])), max_size=8)
 
