@@ -1,6 +1,7 @@
 """The ledger, claims.yaml: its sections, loading with line numbers, and saving as stable bytes."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import pickle
@@ -99,11 +100,12 @@ def load_cached(text: str | None, shown: str = "claims.yaml") -> Ledger:
     if text is None:
         return Ledger(shown, [])
     shards: dict[str, dict] = {}
-    parsed = _load_by_items(text, shown, lambda key: _cached_item(shards, key))
+    cut = layout(text)
+    parsed = _load_by_items(cut, shown, lambda key: _cached_item(shards, key)) if cut else None
     if parsed is None:
         return load_text(text, shown)
     ledger, fresh = parsed
-    _cache_items(shards, fresh)
+    _cache_items(shards, fresh, {item.key for item in cut.items})
     return ledger
 
 
@@ -122,10 +124,11 @@ def _shard(shards: dict[str, dict], prefix: str) -> dict:
     return shards[prefix]
 
 
-def _cache_items(shards: dict[str, dict], fresh: dict) -> None:
-    """Keep the items parsed now beside those of their shards."""
+def _cache_items(shards: dict[str, dict], fresh: dict, keep: set[str]) -> None:
+    """Add the items parsed now to their shards, which keep only the items in `keep` besides: the
+    shards do not grow with every version of the ledger."""
     for prefix in sorted({k[:2] for k in fresh}):
-        used = dict(_shard(shards, prefix))
+        used = {k: v for k, v in _shard(shards, prefix).items() if k in keep}
         used.update({k: v for k, v in fresh.items() if k[:2] == prefix})
         cache.write(f"{ITEMS}{prefix}.pickle", used)
 
@@ -143,7 +146,7 @@ class Item:
     start: int  # the line its `- ` is on, from 0
     text: str
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
         return hashlib.sha1(self.text.encode("utf-8")).hexdigest()
 
@@ -177,16 +180,11 @@ def layout(text: str) -> Layout | None:
     return Layout("".join(frame), items)
 
 
-def _load_by_items(text: str, shown: str, lookup) -> tuple[Ledger, dict] | None:
+def _load_by_items(cut: Layout, shown: str, lookup) -> tuple[Ledger, dict] | None:
     """The ledger parsed one list item at a time, each taken from `lookup` when it was parsed before;
-    and the items parsed now.
-
-    Works on files laid out as `save` writes them; for anything else, or any item that does not parse
-    alone, returns None and the caller parses the whole file, which also gives the exact error.
+    and the items parsed now. None if an item does not parse alone: the caller then parses the whole
+    file, which also gives the exact error.
     """
-    cut = layout(text)
-    if cut is None:
-        return None
     sections: dict[str, list[Entry]] = {name: [] for name in SECTIONS}
     fresh = {}
     for item in cut.items:
@@ -239,7 +237,7 @@ def claim_fields_edited(before: Shape, text: str) -> set[str] | None:
         fresh[key] = new
         edited |= {k for k in old[0].keys() | new[0].keys()
                    if _differs(old[0].get(k, _NONE), new[0].get(k, _NONE))}
-    _cache_items(shards, fresh)
+    _cache_items(shards, fresh, {i.key for i in cut.items} | {key for _, key in before.items})
     return edited
 
 

@@ -139,11 +139,13 @@ class ExtractResult:
 
 @few_collections()
 def run_extract(project: Project, log: Log = quiet) -> ExtractResult:
-    """Find the claims in every report and merge them into claims.yaml, keeping people's edits."""
+    """Find the claims in every report and merge them into claims.yaml, keeping people's edits; or, if
+    nothing it reads has changed since a run that left claims.yaml as it was, return that run's result."""
     made_from, text = rerun.inputs(project.seeds), ledger_mod.read(project.ledger)
     kept = rerun.last("extract", project.ledger, made_from, text, merge_mod.CLAIM_FIELDS_READ)
     if kept is not None:
         log("extract: skipped: nothing it reads has changed since it last ran")
+        rerun.remember("extract", project.ledger, made_from, text, kept)  # what a full run would keep
         return replace(kept, skipped=True)
     corpus = load_corpus(project, log)
     ledger = ledger_mod.load_cached(text)  # a broken ledger stops here, before anything is written
@@ -180,11 +182,13 @@ class LinkResult:
 
 @few_collections()
 def run_link(project: Project, log: Log = quiet) -> LinkResult:
-    """Propose series and derived checks into claims.yaml, keeping people's, and evaluate them all."""
+    """Propose series and derived checks into claims.yaml, keeping people's, and evaluate them all; or,
+    if nothing it reads has changed since a run that left claims.yaml as it was, return that run's result."""
     made_from, text = rerun.inputs(project.seeds), ledger_mod.read(project.ledger)
     kept = rerun.last("link", project.ledger, made_from, text, links_mod.CLAIM_FIELDS_READ)
     if kept is not None:
         log("link: skipped: nothing it reads has changed since it last ran")
+        rerun.remember("link", project.ledger, made_from, text, kept)  # what a full run would keep
         return replace(kept, skipped=True, project=project)
     corpus = load_corpus(project, log)
     ledger = ledger_mod.load_cached(text)

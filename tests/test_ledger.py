@@ -195,3 +195,18 @@ def test_any_text_is_read_back_as_it_was_saved(tmp_path, note):
         e.fields["note"] = note
     ledger.save(led, tmp_path / "claims.yaml")
     assert [e.fields["note"] for e in ledger.load(tmp_path / "claims.yaml").claims[:2]] == [note, note]
+
+
+def test_the_item_cache_does_not_keep_every_version_of_the_ledger(tmp_path, monkeypatch):
+    from heshu import cache
+    monkeypatch.setenv("HESHU_CACHE", str(tmp_path))
+    text = (ROOT / "claims.yaml").read_text(encoding="utf-8")
+
+    def kept() -> int:
+        return sum(len(cache.read(f"ledger-items/{f.name}")) for f in (tmp_path / "ledger-items").iterdir())
+    ledger.load_cached(text)
+    one = kept()
+    assert one == len(ledger.layout(text).items)
+    for verdict in ("accurate", "misleading", "inaccurate", "unverifiable", "mostly-accurate", "unrated"):
+        ledger.load_cached(text.replace("verdict: unrated", f"verdict: {verdict}"))  # every claim's text changes
+    assert kept() < 2 * one  # not the seven versions of each claim it has seen
