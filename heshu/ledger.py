@@ -160,6 +160,7 @@ class Layout:
     items: list[Item]
 
 
+@functools.lru_cache(maxsize=1)  # a command cuts the same text up to three times (load, compare, keep)
 def layout(text: str) -> Layout | None:
     """The file's items, for a file laid out as `save` writes it: sections of `- ` items at the margin.
     None for any other layout (the caller then parses the whole file)."""
