@@ -24,7 +24,7 @@ def _replace_claim(text: str, n: int, **fields) -> str:
     item = _claim_item(text, n)
     new = dict(ledger._parse_item(item, "")[0])
     for k, v in fields.items():
-        new.pop(k) if v is None else new.__setitem__(k, v)
+        new.pop(k, None) if v is None else new.__setitem__(k, v)
     return text.replace(item, ledger._item_text(new, ledger.CLAIM_ORDER), 1)
 
 
