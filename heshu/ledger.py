@@ -145,10 +145,7 @@ class Item:
     section: str
     start: int  # the line its `- ` is on, from 0
     text: str
-
-    @functools.cached_property
-    def key(self) -> str:
-        return hashlib.sha1(self.text.encode("utf-8")).hexdigest()
+    key: str  # the hash of its text, by which the cache keeps it parsed
 
 
 @dataclass(frozen=True)
@@ -170,7 +167,8 @@ def layout(text: str) -> Layout | None:
         end = marks[k + 1][0] if k + 1 < len(marks) else len(text)
         line, at = line + text.count("\n", at, start), start
         if head.startswith("- ") and section is not None:
-            items.append(Item(section, line, text[start:end]))
+            chunk = text[start:end]
+            items.append(Item(section, line, chunk, hashlib.sha1(chunk.encode("utf-8")).hexdigest()))
             continue
         m = SECTION_LINE.match(head)
         if not m or m.group(1) not in SECTIONS or m.group(1) in seen:
