@@ -229,11 +229,13 @@ def claim_fields_edited(before: Shape, text: str) -> set[str] | None:
         key = item.key
         if key == old_key:
             continue
-        old, new = _cached_item(shards, old_key), _cached_item(shards, key) or _parse_item(item.text, "")
+        old, cached = _cached_item(shards, old_key), _cached_item(shards, key)
+        new = cached or _parse_item(item.text, "")
         if section != "claims" or item.section != section or old is None or new is None \
                 or old[0].get("id") != new[0].get("id") or _item_text(new[0], CLAIM_ORDER) != item.text:
             return None
-        fresh[key] = new
+        if cached is None:
+            fresh[key] = new
         edited |= {k for k in old[0].keys() | new[0].keys()
                    if _differs(old[0].get(k, _NONE), new[0].get(k, _NONE))}
     _cache_items(shards, fresh, {i.key for i in cut.items} | {key for _, key in before.items})
