@@ -141,11 +141,8 @@ class ExtractResult:
 def run_extract(project: Project, log: Log = quiet) -> ExtractResult:
     """Find the claims in every report and merge them into claims.yaml, keeping people's edits; or, if
     nothing it reads has changed since a run that left claims.yaml as it was, return that run's result."""
-    made_from, text = rerun.inputs(project.seeds), ledger_mod.read(project.ledger)
-    kept = rerun.last("extract", project.ledger, made_from, text, merge_mod.CLAIM_FIELDS_READ)
+    kept, made_from, text = _last_run("extract", project, merge_mod.CLAIM_FIELDS_READ, log)
     if kept is not None:
-        log("extract: skipped: nothing it reads has changed since it last ran")
-        rerun.remember("extract", project.ledger, made_from, text, kept)  # what a full run would keep
         return replace(kept, skipped=True)
     corpus = load_corpus(project, log)
     ledger = ledger_mod.load_cached(text)  # a broken ledger stops here, before anything is written
@@ -156,8 +153,19 @@ def run_extract(project: Project, log: Log = quiet) -> ExtractResult:
     merged, report = merge_mod.merge_claims(ledger, fresh, set(corpus.sources), [d.id for d in corpus.docs])
     written = ledger_mod.save(merged, project.ledger)
     result = ExtractResult({doc_id: len(c) for doc_id, c in claims.items()}, report, written, corpus.problems)
-    rerun.remember("extract", project.ledger, made_from, text, result)
+    rerun.finished("extract", project.ledger, made_from, text, result)
     return result
+
+
+def _last_run(command: str, project: Project, reads: frozenset[str], log: Log):
+    """The result of command's kept run if this run can be skipped (else None), a digest of the reports
+    and code, and the ledger's text."""
+    made_from, text = rerun.inputs(project.seeds), ledger_mod.read(project.ledger)
+    kept = rerun.last(command, project.ledger, made_from, text, reads)
+    if kept is not None:
+        log(f"{command}: skipped: nothing it reads has changed since it last ran")
+        rerun.remember(command, project.ledger, made_from, text, kept)  # what a full run would keep
+    return kept, made_from, text
 
 
 @dataclass
@@ -184,11 +192,8 @@ class LinkResult:
 def run_link(project: Project, log: Log = quiet) -> LinkResult:
     """Propose series and derived checks into claims.yaml, keeping people's, and evaluate them all; or,
     if nothing it reads has changed since a run that left claims.yaml as it was, return that run's result."""
-    made_from, text = rerun.inputs(project.seeds), ledger_mod.read(project.ledger)
-    kept = rerun.last("link", project.ledger, made_from, text, links_mod.CLAIM_FIELDS_READ)
+    kept, made_from, text = _last_run("link", project, links_mod.CLAIM_FIELDS_READ, log)
     if kept is not None:
-        log("link: skipped: nothing it reads has changed since it last ran")
-        rerun.remember("link", project.ledger, made_from, text, kept)  # what a full run would keep
         return replace(kept, skipped=True, project=project)
     corpus = load_corpus(project, log)
     ledger = ledger_mod.load_cached(text)
@@ -199,7 +204,7 @@ def run_link(project: Project, log: Log = quiet) -> LinkResult:
     counts = {"series": len(links.series), "checks": len(links.results),
               "failing": sum(r.status == "fails" for r in links.results), "targets": len(links.targets)}
     result = LinkResult(s_report, c_report, written, corpus.problems, counts)
-    rerun.remember("link", project.ledger, made_from, text, result)  # kept without the links: they are large
+    rerun.finished("link", project.ledger, made_from, text, result)  # kept without the links: they are large
     return replace(result, evaluated=links, project=project)
 
 

@@ -37,10 +37,18 @@ def last(command: str, ledger: Path, made_from: str, text: str | None, reads: fr
     return None if edited is None or edited & reads else kept["result"]
 
 
-def remember(command: str, ledger: Path, made_from: str, text: str | None, result: Any) -> None:
-    """Keep the result of a run that found the ledger as `text` and left it so; forget the kept one if
-    the run changed it."""
-    shape = ledger_mod.shape(text) if text is not None and ledger_mod.read(ledger) == text else None
+def finished(command: str, ledger: Path, made_from: str, text: str | None, result: Any) -> None:
+    """After a full run that found the ledger as `text`: keep its result if the ledger is still so (the
+    run did not write it, nor did anybody meanwhile), else forget the kept one."""
+    if text is not None and not result.written and ledger_mod.read(ledger) == text:
+        remember(command, ledger, made_from, text, result)
+    else:
+        forget(command, ledger)
+
+
+def remember(command: str, ledger: Path, made_from: str, text: str, result: Any) -> None:
+    """Keep the result of a run on the ledger `text` that left it as it was."""
+    shape = ledger_mod.shape(text)
     if shape is None:
         forget(command, ledger)
     else:

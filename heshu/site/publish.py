@@ -143,7 +143,7 @@ def recover(dest: Path) -> None:
         for path in todo["gone"]:
             _remove(dest, path)
         record = todo["record"]  # pickled, or (from an older Heshu's journal) not
-        cache.write_pickled(todo["key"], record) if isinstance(record, bytes) else cache.write(todo["key"], record)
+        cache.write_pickled(todo["key"], record if isinstance(record, bytes) else pickle.dumps(record, protocol=5))
         journal.unlink()
     if staging.exists():
         shutil.rmtree(staging)

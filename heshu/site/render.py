@@ -225,6 +225,7 @@ def pack_links(links: set[tuple[str, str]]) -> str:
 
 
 def unpack_links(packed: str) -> list[tuple[str, str]]:
+    """The (path, fragment) links that pack_links() wrote."""
     return [link.partition("\0")[::2] for link in packed.split("\n")] if packed else []
 
 
