@@ -192,7 +192,7 @@ def test_work_done_on_the_other_core_gives_the_same_site(tmp_path, monkeypatch):
     from heshu import parallel
     monkeypatch.setattr(parallel, "can_fork", lambda: True)  # as on a machine of two cores or more
     sites = []
-    for many in (0, 10 ** 9):  # validation and the claims' data files forked, then done in this process
+    for many in (0, 10 ** 9):  # validation and the data files forked, then done in this process
         monkeypatch.setattr(parallel, "MANY", many)
         root = copy_project(tmp_path / str(many))
         assert build.main(["--root", str(root), "build"]) == 0
@@ -446,3 +446,14 @@ def test_a_pages_links_kept_for_the_next_build_read_back_as_they_were():
     def roundtrip(links):
         assert set(unpack_links(pack_links(links))) == links and len(unpack_links(pack_links(links))) == len(links)
     roundtrip()
+
+
+@pytest.mark.parametrize("n, workers", [(0, 2), (1, 2), (31, 2), (33, 2), (400, 2), (5000, 2), (63162, 2), (63162, 4)])
+def test_the_workers_take_every_page_once_in_runs_that_shrink_towards_the_end(n, workers):
+    from heshu.site.render import _shares
+    shares = _shares(n, workers)
+    assert [p for start, end in shares for p in range(start, end)] == list(range(n))
+    sizes = [end - start for start, end in shares]
+    assert sizes[:32] == [1] * min(32, n)  # the big lists, one by one
+    assert sizes[32:] == sorted(sizes[32:], reverse=True) and max(sizes, default=1) <= 256
+    assert sizes[-1:] == [1][:len(sizes)]  # the last run is a single page: no worker is left with a long tail

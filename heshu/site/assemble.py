@@ -13,8 +13,8 @@ RECENT = 10
 
 
 def assemble(inp: SiteInput) -> Site:
-    """Every page's context and every data file, ready to render (the data of the claims and the search
-    index may still be being made on the other core: Site.pending waits for them)."""
+    """Every page's context and every data file, ready to render (the data files and the search index
+    may still be being made on the other core: Site.pending waits for them)."""
     claims = claim_views(inp)
     by_doc: dict[str, list[dict]] = {}
     for c in claims.values():
@@ -65,9 +65,10 @@ def assemble(inp: SiteInput) -> Site:
     ]
     lists = _check_pages(checks, common)
     pages += lists
+    items = []  # a page per check and per claim: many and light, so they go after the lists (see Site.pages)
     for n, ch in enumerate(checks):
         listed = lists[n // CHECKS_PER_PAGE].path
-        pages.append(Page(page_path("check", ch["id"]), "check.html",
+        items.append(Page(page_path("check", ch["id"]), "check.html",
                           {**common, "ch": ch, "series": [series[sid] for sid in series_of_check[ch["id"]]],
                            "listed": listed}))
     doc_by_id = {d.id: d for d in inp.docs}
@@ -83,9 +84,10 @@ def assemble(inp: SiteInput) -> Site:
         ctx["card"] = page_path("card", c["id"])
         ctx["chart"] = chart_file(s["id"]) if s and markers[s["id"]] else ""
         ctx["marker"] = markers[s["id"]].get(c["id"], "") if s else ""
-        pages.append(Page(page_path("claim", c["id"]), "claim.html", ctx))
-        pages.append(Page(page_path("card", c["id"]), "card.html", {**common, "c": c}))
-    files = _files(inp, series, checks)
+        items.append(Page(page_path("claim", c["id"]), "claim.html", ctx))
+        items.append(Page(page_path("card", c["id"]), "card.html", {**common, "c": c}))
+    data_files = parallel.in_background(_series_and_checks, inp, series, checks, worth_it=len(claims) >= parallel.MANY)
+    files = {}
     for s in series.values():
         chart = series_chart(s, points[s["id"]])
         if chart:
@@ -95,10 +97,11 @@ def assemble(inp: SiteInput) -> Site:
     reviewed = sorted([c for c in claims.values() if c["verdict"] != "unrated"],
                       key=lambda c: (c["reviewed"], c["id"]), reverse=True)
     pages.append(Page("feed.xml", "feed.xml", {**common, "claims": reviewed[:50], "updated": _updated(reviewed, docs)}))
-    html = [p.path for p in pages if p.path.endswith(".html") and p.path != "404.html"]
+    html = [p.path for p in pages + items if p.path.endswith(".html") and p.path != "404.html"]
     pages.append(Page("sitemap.xml", "sitemap.xml", {**common, "paths": sorted(html)}))
     anchors = {page_path("doc", d): {b["anchor"] for b in bl} for d, bl in blocks.items()}
-    return Site(pages, files, anchors, pending=claim_files)  # not waited for: the pages can be rendered meanwhile
+    return Site(pages + items, files, anchors,  # the data files are not waited for: pages can be rendered meanwhile
+                pending=lambda: {**claim_files(), **data_files()})
 
 
 def _check_pages(checks: list[dict], common: dict) -> list[Page]:
@@ -148,7 +151,8 @@ def _claim_files(inp, claims, blocks) -> dict[str, bytes]:
     return files
 
 
-def _files(inp, series, checks) -> dict[str, bytes]:
+def _series_and_checks(inp, series, checks) -> dict[str, bytes]:
+    """series.json and checks.json."""
     return {
         "data/series.json": export.dumps([{"id": s["id"], "title": s["title"], "unit": s["unit"],
                                            "members": [m["id"] for m in s["members"]]}

@@ -120,7 +120,7 @@ def render_pages(site: Site, templates: Path, out: Path, base_url: str, before: 
     try:
         if workers > 1 and len(site.pages) > 400 and parallel.can_fork():
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                shares = list(pool.imap(_render_share, _shares(len(site.pages))))
+                shares = list(pool.imap(_render_share, _shares(len(site.pages), workers)))
         else:
             shares = [_render_share((0, len(site.pages)))]
     finally:
@@ -134,9 +134,17 @@ def render_pages(site: Site, templates: Path, out: Path, base_url: str, before: 
 _JOB = None  # what the worker processes render: they inherit it when they are forked
 
 
-def _shares(n: int, alone: int = 32, size: int = 256) -> list[tuple[int, int]]:
-    """Runs of pages for the workers to take in turn; the first pages (the big lists) one by one."""
-    return [(i, i + 1) for i in range(min(alone, n))] + [(i, min(i + size, n)) for i in range(alone, n, size)]
+def _shares(n: int, workers: int, alone: int = 32, size: int = 256) -> list[tuple[int, int]]:
+    """Runs of pages for the workers to take in turn: the first pages (the big lists) one by one, then
+    runs of up to `size` that shrink towards the end, so that the workers finish together however
+    unevenly the last pages weigh (guided self-scheduling)."""
+    shares = [(i, i + 1) for i in range(min(alone, n))]
+    start = len(shares)
+    while start < n:
+        step = max(1, min(size, (n - start) // (4 * workers)))
+        shares.append((start, start + step))
+        start += step
+    return shares
 
 
 def _render_share(share: tuple[int, int]) -> tuple[list[tuple[str, str, str | None]], set[tuple]]:
