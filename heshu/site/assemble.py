@@ -65,7 +65,7 @@ def assemble(inp: SiteInput) -> Site:
     ]
     lists = _check_pages(checks, common)
     pages += lists
-    items = []  # a page per check and per claim: many and light, so they go after the lists (see Site.pages)
+    items = []  # a page per check, claim and card: many and light, put last so the workers end on light pages
     for n, ch in enumerate(checks):
         listed = lists[n // CHECKS_PER_PAGE].path
         items.append(Page(page_path("check", ch["id"]), "check.html",
