@@ -23,7 +23,8 @@ def assemble(inp: SiteInput) -> Site:
     for d in inp.docs:
         if d.id in inp.sources:
             blocks[d.id], unplaced[d.id] = document_blocks(inp.sources[d.id], by_doc.get(d.id, []))
-    claim_files = parallel.in_background(_claim_files, inp, claims, blocks, worth_it=len(claims) >= parallel.MANY)
+    many = len(claims) >= parallel.MANY  # enough work for a fork to pay
+    claim_files = parallel.in_background(_claim_files, inp, claims, blocks, worth_it=many)
     series = series_views(inp, claims)
     of_claim = {c["id"]: s for s in series.values() for c in s["members"]}
     checks, targets = check_views(inp, claims), target_views(inp, claims)
@@ -86,7 +87,7 @@ def assemble(inp: SiteInput) -> Site:
         ctx["marker"] = markers[s["id"]].get(c["id"], "") if s else ""
         items.append(Page(page_path("claim", c["id"]), "claim.html", ctx))
         items.append(Page(page_path("card", c["id"]), "card.html", {**common, "c": c}))
-    data_files = parallel.in_background(_series_and_checks, inp, series, checks, worth_it=len(claims) >= parallel.MANY)
+    data_files = parallel.in_background(_series_and_checks, inp, series, checks, worth_it=many)
     files = {}
     for s in series.values():
         chart = series_chart(s, points[s["id"]])
