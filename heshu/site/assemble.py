@@ -9,6 +9,7 @@ from .urls import absolute, chart_file, page_path
 
 HOME_SERIES = 6
 CHECKS_PER_PAGE = 500  # a page a phone can still open
+CLAIMS_PER_PAGE = 1000  # rows of the claim list (lighter than the checks'): about 450 KB of HTML
 RECENT = 10
 
 
@@ -54,7 +55,6 @@ def assemble(inp: SiteInput) -> Site:
                                          "pending": sum(t["status"] == "pending" for t in targets),
                                          "recent": _recent(claims), "series": _main_series(series)}),
         Page(page_path("docs"), "docs.html", {**common, "by_doc": {d: len(v) for d, v in by_doc.items()}}),
-        Page(page_path("claims"), "claims.html", {**common, "claims": _in_order(claims, inp)}),
         Page(page_path("series-index"), "series_index.html", {**common, "series": sorted(series.values(), key=lambda s: s["title"])}),
         Page(page_path("targets"), "targets.html", {**common, "targets": targets}),
         Page(page_path("search"), "search.html", common),
@@ -64,8 +64,8 @@ def assemble(inp: SiteInput) -> Site:
         Page(page_path("corrections"), "corrections.html", {**common, "changes": inp.history}),
         Page("404.html", "404.html", common),
     ]
-    lists = _check_pages(checks, common)
-    pages += lists
+    lists = _paged("checks", "checks.html", checks, CHECKS_PER_PAGE, common)
+    pages += lists + _paged("claims", "claims.html", _in_order(claims, inp), CLAIMS_PER_PAGE, common)
     items = []  # a page per check, claim and card: many and light, put last so the workers end on light pages
     for n, ch in enumerate(checks):
         listed = lists[n // CHECKS_PER_PAGE].path
@@ -105,13 +105,14 @@ def assemble(inp: SiteInput) -> Site:
                 pending=lambda: {**claim_files(), **data_files()})
 
 
-def _check_pages(checks: list[dict], common: dict) -> list[Page]:
-    """The checks, failing first, CHECKS_PER_PAGE to a page: checks/, then checks/page/2/, checks/page/3/…"""
-    paths = [page_path("checks") if n == 1 else page_path("checks-page", str(n))
-             for n in range(1, max(1, -(-len(checks) // CHECKS_PER_PAGE)) + 1)]
+def _paged(kind: str, template: str, rows: list[dict], per_page: int, common: dict) -> list[Page]:
+    """A list of rows, per_page to a page: e.g. checks/, then checks/page/2/, checks/page/3/…; each page's
+    context has its rows under `kind`, and the page's number, the pager and the total."""
+    paths = [page_path(kind) if n == 1 else page_path(f"{kind}-page", str(n))
+             for n in range(1, max(1, -(-len(rows) // per_page)) + 1)]
     pager = [(n, path) for n, path in enumerate(paths, 1)]
-    return [Page(path, "checks.html", {**common, "checks": checks[(n - 1) * CHECKS_PER_PAGE:n * CHECKS_PER_PAGE],
-                                       "page": n, "pager": pager, "total": len(checks)})
+    return [Page(path, template, {**common, kind: rows[(n - 1) * per_page:n * per_page],
+                                  "page": n, "pager": pager, "total": len(rows)})
             for n, path in pager]
 
 

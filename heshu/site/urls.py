@@ -13,7 +13,8 @@ FIXED = {
     "docs": "docs/index.html", "404": "404.html", "feed": "feed.xml", "sitemap": "sitemap.xml",
 }
 BY_ID = {"doc": "docs/{}/index.html", "claim": "claims/{}/index.html", "card": "claims/{}/card.html",
-         "series": "series/{}/index.html", "check": "checks/{}/index.html", "checks-page": "checks/page/{}/index.html"}
+         "series": "series/{}/index.html", "check": "checks/{}/index.html", "checks-page": "checks/page/{}/index.html",
+         "claims-page": "claims/page/{}/index.html"}
 
 
 class UnsafePath(ValueError):
