@@ -231,15 +231,68 @@ def claim_fields_edited(before: Shape, text: str) -> set[str] | None:
             continue
         old, cached = _cached_item(shards, old_key), _cached_item(shards, key)
         new = cached or _parse_item(item.text, "")
-        if section != "claims" or item.section != section or old is None or new is None \
-                or old[0].get("id") != new[0].get("id") or _item_text(new[0], CLAIM_ORDER) != item.text:
+        fields = _claim_edit(old, new, item.text) if section == "claims" == item.section else None
+        if fields is None:
             return None
         if cached is None:
             fresh[key] = new
-        edited |= {k for k in old[0].keys() | new[0].keys()
-                   if _differs(old[0].get(k, _NONE), new[0].get(k, _NONE))}
+        edited |= fields
     _cache_items(shards, fresh, {i.key for i in cut.items} | {key for _, key in before.items})
     return edited
+
+
+def _claim_edit(old: tuple | None, new: tuple | None, text: str) -> set[str] | None:
+    """The fields that differ between two parsed versions of a claim item, the new one written as
+    `text`; None unless both parsed, have the same id, and the new one is written as `save` writes it."""
+    if old is None or new is None or old[0].get("id") != new[0].get("id") or _item_text(new[0], CLAIM_ORDER) != text:
+        return None
+    return {k for k in old[0].keys() | new[0].keys() if _differs(old[0].get(k, _NONE), new[0].get(k, _NONE))}
+
+
+def edited_claims(old: bytes, new: bytes, shown: str = "claims.yaml") -> list[tuple[Entry, set[str]]] | None:
+    """The claims of the ledger file `new` that differ from those of `old`, as entries of `new` with the
+    fields that changed, if that is all that differs: claims edited in place, each written as `save`
+    writes it. None if anything else changed. Only the items around the bytes that differ are read.
+    """
+    start, end = _common_prefix(old, new), _common_prefix(old[::-1], new[::-1])
+    if start == len(old) == len(new):
+        return []
+    end = min(end, min(len(old), len(new)) - start)  # the same bytes, not counted at both ends
+    a = old.rfind(b"\n- ", 0, start) + 1  # the start of an item that begins before the first change
+    if a == 0:
+        return None
+    after_end = old.find(b"\n- ", len(old) - end)  # and of the first item after the last change
+    b = after_end + 1 if after_end >= 0 else len(old)
+    try:
+        before, after = (layout("claims:\n" + t[x:y].decode("utf-8"))
+                         for t, x, y in ((old, a, b), (new, a, b + len(new) - len(old))))
+    except UnicodeDecodeError:
+        return None
+    if before is None or after is None or len(before.items) != len(after.items) or before.frame != after.frame:
+        return None
+    first_line = new.count(b"\n", 0, a) - 1  # the synthetic `claims:` line is line 0 of the window
+    out = []
+    for was, item in zip(before.items, after.items):
+        if was.text == item.text:
+            continue
+        parsed = _parse_item(item.text, shown)
+        fields = _claim_edit(_parse_item(was.text, shown), parsed, item.text) if "claims" == was.section == item.section \
+            else None
+        if fields is None:
+            return None
+        at = first_line + item.start
+        out.append((Entry(dict(parsed[0]), parsed[1] + at, {k: v + at for k, v in parsed[2].items()}), fields))
+    return out
+
+
+def _common_prefix(a: bytes, b: bytes) -> int:
+    """How many bytes a and b have in common at their start (compared a block at a time)."""
+    n, at, step = min(len(a), len(b)), 0, 1 << 16
+    while step:
+        while at + step <= n and a[at:at + step] == b[at:at + step]:
+            at += step
+        step //= 2
+    return at
 
 
 _NONE = object()  # a field that is not there

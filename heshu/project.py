@@ -18,7 +18,7 @@ from .errors import HeshuError, Location, Problem
 from .extract import extract
 from .merge import MergeReport
 from .model import Claim, Document, Source
-from .schema import validate
+from .schema import claim_problems, validate
 
 Log = Callable[[str], None]
 
@@ -259,14 +259,18 @@ def load_config(project: Project, base_url: str | None = None) -> dict:
 
 def run_build(project: Project, log: Log = quiet, base_url: str | None = None) -> BuildResult:
     """Check the ledger, then write the site to site/, whole or not at all (see heshu.site.publish)."""
-    from .site import history
+    from .site import history, state
     from .site.assemble import assemble
     from .site.pages import SiteInput
-    from .site.publish import last_build, publish, remember
-    inputs = build_inputs(project, base_url)
+    from .site.publish import last_build, publish
+    others, text = build_others(project, base_url), _ledger_bytes(project)
+    inputs = _inputs(others, text)
     summary = last_build(project.site, inputs)
     if summary is not None:
         return BuildResult(*summary, unchanged=True)
+    patched = _rebuild(project, base_url, others, text, log)
+    if patched is not None:
+        return patched
     checked = run_check(project, log)
     if not checked.ledger_ok:
         return BuildResult(0, 0, checked.problems)
@@ -278,20 +282,75 @@ def run_build(project: Project, log: Log = quiet, base_url: str | None = None) -
     with few_collections():
         site = assemble(inp)
     log(f"build: writing {len(site.pages)} pages")
-    paths = publish(site, project.templates, project.site, inp.config["base_url"])
+    published = publish(site, project.templates, project.site, inp.config["base_url"])
     result = BuildResult(len(site.pages), len(checked.links.facts), corpus.problems)
-    if build_inputs(project, base_url) == inputs:  # not edited while we built
-        remember(project.site, inputs, paths, (result.pages, result.claims, result.problems))
+    _built(project, base_url, inputs, published, lambda done: state.save(
+        project.site, state.Meta(inputs, others, hashlib.sha1(text).hexdigest(), done), text, published), result)
+    return result
+
+
+def _built(project: Project, base_url: str | None, inputs: str, published, keep: Callable, result: BuildResult) -> None:
+    """Note what site/ was built from, and keep its pages for the next rebuild, unless the inputs were
+    edited while it was built."""
+    from .site.publish import remember
+    if build_inputs(project, base_url) == inputs:
+        summary = (result.pages, result.claims, result.problems)
+        keep(summary)
+        remember(project.site, inputs, published.paths, summary)
+
+
+def _rebuild(project: Project, base_url: str | None, others: str, text: bytes, log: Log) -> BuildResult | None:
+    """The build after edits to people's fields of claims since the last build (see heshu.site.rebuild),
+    or None if more than that changed."""
+    from .site import state
+    from .site.pages import PEOPLE_FIELDS
+    from .site.publish import last_build
+    from .site.rebuild import rebuild
+    kept = state.open_state(project.site)
+    meta = kept.meta() if kept else None
+    if meta is None or meta.others != others or last_build(project.site, meta.inputs, whole=False) is None:
+        return None
+    before = kept.ledger()
+    edits = ledger_mod.edited_claims(before, text) if before is not None else None
+    if not edits or any(fields - PEOPLE_FIELDS for _, fields in edits):
+        return None  # more than such edits changed, or nothing did (and site/ lost a file)
+    problems = sorted(p for entry, _ in edits for p in claim_problems(entry, "claims.yaml"))
+    if problems:
+        return BuildResult(0, 0, list(meta.summary[2]) + problems)
+    docs, _ = load_manifest(project.seeds)
+    done = rebuild(kept, project.site, project.templates, load_config(project, base_url), {d.id: d for d in docs},
+                   {entry.id: entry.fields for entry, _ in edits})
+    if done is None:
+        return None
+    published, rows = done
+    log(f"build: {len(edits)} claims edited in people's fields only: rewrote the {len(published.pages)} pages "
+        "that show them")
+    result = BuildResult(*meta.summary)
+    inputs = _inputs(others, text)
+    _built(project, base_url, inputs, published, lambda summary: kept.patch(
+        state.Meta(inputs, others, hashlib.sha1(text).hexdigest(), summary), text, published, rows), result)
     return result
 
 
 def build_inputs(project: Project, base_url: str | None = None) -> str:
     """A digest of everything a build reads: the reports, the ledger, the templates, the ledger's git
     history, the base URL, and the code, data and packages of Heshu."""
+    return _inputs(build_others(project, base_url), _ledger_bytes(project))
+
+
+def build_others(project: Project, base_url: str | None = None) -> str:
+    """A digest of everything a build reads but the ledger."""
     from .site import history
     h = hashlib.sha1(repr((base_url, cache.code_digest(), history.revisions(project.root))).encode("utf-8"))
-    h.update(project.ledger.read_bytes() if project.ledger.is_file() else b"\0none")
     for folder in (project.seeds, project.templates):
         h.update(b"\0folder")
         cache.add_files(h, folder)
     return h.hexdigest()
+
+
+def _ledger_bytes(project: Project) -> bytes:
+    return project.ledger.read_bytes() if project.ledger.is_file() else b"\0none"
+
+
+def _inputs(others: str, ledger: bytes) -> str:
+    return hashlib.sha1(others.encode("ascii") + b"\0" + ledger).hexdigest()

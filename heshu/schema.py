@@ -35,6 +35,11 @@ def validate(ledger: Ledger, sources: dict[str, Source], known_docs: set[str]) -
     return problems
 
 
+def claim_problems(e: Entry, path: str) -> list[Problem]:
+    """What validate() finds wrong with a claim's own fields (its references aside)."""
+    return _fields(e, path, "claim", CLAIM_FIELDS, CLAIM_REQUIRED)
+
+
 def _duplicate_ids(entries: list[Entry], path: str, section: str) -> list[Problem]:
     seen: dict[str, int] = {}
     problems = []

@@ -1,16 +1,21 @@
 """All pages and files of the site, from the ledger, the reports and the links (no disk access)."""
 from __future__ import annotations
 
+import functools
+from typing import Callable, NamedTuple
+
 from .. import parallel
 from . import charts, export, search
-from .pages import (Page, Site, SiteInput, View, check_views, claim_views, counts, document_blocks, json_ld, markdown,
+from .pages import (Page, Rating, Site, SiteInput, View, check_views, claim_views, counts, document_blocks, markdown, rating,
                     search_records, series_chart, series_points, series_views, target_views)
 from .urls import absolute, chart_file, page_path
 
 HOME_SERIES = 6
 CHECKS_PER_PAGE = 500  # a page a phone can still open
-CLAIMS_PER_PAGE = 1000  # rows of the claim list (lighter than the checks'): about 450 KB of HTML
+CLAIMS_PER_PAGE = 500  # rows of the claim list, about 230 KB of HTML: also what a verdict edit re-renders of it
 RECENT = 10
+FEED = 50
+PEOPLE_PAGES = ("index.html", "feed.xml")  # the pages people_lists() makes parts of
 
 
 def assemble(inp: SiteInput) -> Site:
@@ -25,7 +30,7 @@ def assemble(inp: SiteInput) -> Site:
         if d.id in inp.sources:
             blocks[d.id], unplaced[d.id] = document_blocks(inp.sources[d.id], by_doc.get(d.id, []))
     many = len(claims) >= parallel.MANY  # enough work for a fork to pay
-    claim_files = parallel.in_background(_claim_files, inp, claims, blocks, worth_it=many)
+    claim_files = functools.cache(parallel.in_background(_claim_files, inp, claims, blocks, worth_it=many))
     series = series_views(inp, claims)
     of_claim = {c["id"]: s for s in series.values() for c in s["members"]}
     checks, targets = check_views(inp, claims), target_views(inp, claims)
@@ -39,23 +44,23 @@ def assemble(inp: SiteInput) -> Site:
         if t["outcome"]:
             target_of.setdefault(t["outcome"]["id"], t)
     docs = [d for d in inp.docs if d.id in blocks]
-    paragraph_of = {cid: b for bl in blocks.values() for b in bl for cid in b["claims"]}
+    paragraph_of = {cid: View(anchor=b["anchor"], text=b["text"]) for bl in blocks.values() for b in bl
+                    for cid in b["claims"]}  # what a claim page shows of its paragraph: not the other claims in it
     series_of_check = {ch["id"]: sorted({of_claim[i["id"]]["id"] for i in ch["claims"] if i["id"] in of_claim})
                        for ch in checks}
-    checks_of_series: dict[str, list[dict]] = {}
-    for ch in checks:
-        for sid in series_of_check[ch["id"]]:
-            checks_of_series.setdefault(sid, []).append(ch)
+    heads = {sid: _head(s) for sid, s in series.items()}
+
     points = {sid: series_points(s, page_path("series", sid)) for sid, s in series.items()}  # the series page's
     markers = {sid: charts.markers(p) for sid, p in points.items()}  # and claim pages' rings over the same chart
     common = {"site": View(inp.config), "docs": docs}
+    lists = people_lists([rating(c) for c in claims.values()], docs, claims.__getitem__)
     pages = [
-        Page("index.html", "home.html", {**common, "counts": counts(claims), "checks": checks[:8],
+        Page("index.html", "home.html", {**common, "checks": checks[:8],
                                          "targets": [t for t in targets if t["status"] != "pending"][:10],
                                          "pending": sum(t["status"] == "pending" for t in targets),
-                                         "recent": _recent(claims), "series": _main_series(series)}),
+                                         "series": _main_series(series), **lists["index.html"]}),
         Page(page_path("docs"), "docs.html", {**common, "by_doc": {d: len(v) for d, v in by_doc.items()}}),
-        Page(page_path("series-index"), "series_index.html", {**common, "series": sorted(series.values(), key=lambda s: s["title"])}),
+        Page(page_path("series-index"), "series_index.html", {**common, "series": sorted(heads.values(), key=lambda s: s["title"])}),
         Page(page_path("targets"), "targets.html", {**common, "targets": targets}),
         Page(page_path("search"), "search.html", common),
         Page(page_path("data"), "data.html", {**common, "count": len(claims)}),
@@ -64,13 +69,18 @@ def assemble(inp: SiteInput) -> Site:
         Page(page_path("corrections"), "corrections.html", {**common, "changes": inp.history}),
         Page("404.html", "404.html", common),
     ]
-    lists = _paged("checks", "checks.html", checks, CHECKS_PER_PAGE, common)
-    pages += lists + _paged("claims", "claims.html", _in_order(claims, inp), CLAIMS_PER_PAGE, common)
+    rows = [View({k: v for k, v in ch.items() if k != "claims"}) for ch in checks]  # a table's: without the claims
+    check_lists = _paged("checks", "checks.html", rows, CHECKS_PER_PAGE, common)
+    pages += check_lists + _paged("claims", "claims.html", _in_order(claims, inp), CLAIMS_PER_PAGE, common)
+    checks_of_series: dict[str, list[dict]] = {}
+    for ch, row in zip(checks, rows):
+        for sid in series_of_check[ch["id"]]:
+            checks_of_series.setdefault(sid, []).append(row)
     items = []  # a page per check, claim and card: many and light, put last so the workers end on light pages
     for n, ch in enumerate(checks):
-        listed = lists[n // CHECKS_PER_PAGE].path
+        listed = check_lists[n // CHECKS_PER_PAGE].path
         items.append(Page(page_path("check", ch["id"]), "check.html",
-                          {**common, "ch": ch, "series": [series[sid] for sid in series_of_check[ch["id"]]],
+                          {**common, "ch": ch, "series": [heads[sid] for sid in series_of_check[ch["id"]]],
                            "listed": listed}))
     doc_by_id = {d.id: d for d in inp.docs}
     for d in docs:
@@ -79,9 +89,9 @@ def assemble(inp: SiteInput) -> Site:
                            "count": len(by_doc.get(d.id, []))}))
     for c in claims.values():
         s = of_claim.get(c["id"])
-        ctx = {**common, "c": c, "doc": doc_by_id[c["doc"]], "series": s, "checks": checks_of.get(c["id"], []),
-               "target": target_of.get(c["id"]), "paragraph": paragraph_of.get(c["id"]),
-               "json_ld": json_ld(c, doc_by_id[c["doc"]], inp.config) if c["verdict"] != "unrated" else ""}
+        ctx = {**common, "c": c, "doc": doc_by_id[c["doc"]], "series": heads[s["id"]] if s else None,
+               "checks": checks_of.get(c["id"], []),
+               "target": target_of.get(c["id"]), "paragraph": paragraph_of.get(c["id"])}
         ctx["card"] = page_path("card", c["id"])
         ctx["chart"] = chart_file(s["id"]) if s and markers[s["id"]] else ""
         ctx["marker"] = markers[s["id"]].get(c["id"], "") if s else ""
@@ -95,14 +105,12 @@ def assemble(inp: SiteInput) -> Site:
             files[chart_file(s["id"])] = charts.standalone(chart)
         pages.append(Page(page_path("series", s["id"]), "series.html", {**common, "s": s, "chart": chart,
                                                 "checks": checks_of_series.get(s["id"], [])}))
-    reviewed = sorted([c for c in claims.values() if c["verdict"] != "unrated"],
-                      key=lambda c: (c["reviewed"], c["id"]), reverse=True)
-    pages.append(Page("feed.xml", "feed.xml", {**common, "claims": reviewed[:50], "updated": _updated(reviewed, docs)}))
+    pages.append(Page("feed.xml", "feed.xml", {**common, **lists["feed.xml"]}))
     html = [p.path for p in pages + items if p.path.endswith(".html") and p.path != "404.html"]
     pages.append(Page("sitemap.xml", "sitemap.xml", {**common, "paths": sorted(html)}))
     anchors = {page_path("doc", d): {b["anchor"] for b in bl} for d, bl in blocks.items()}
     return Site(pages + items, files, anchors,  # the data files are not waited for: pages can be rendered meanwhile
-                pending=lambda: {**claim_files(), **data_files()})
+                pending=lambda: {**claim_files()[0], **data_files()}, rows=lambda: claim_files()[1])
 
 
 def _paged(kind: str, template: str, rows: list[dict], per_page: int, common: dict) -> list[Page]:
@@ -121,9 +129,24 @@ def _in_order(claims: dict[str, dict], inp) -> list[dict]:
     return sorted(claims.values(), key=lambda c: (rank.get(c["doc"], 99), c["offset"], c["id"]))
 
 
-def _recent(claims: dict[str, dict]) -> list[dict]:
-    reviewed = [c for c in claims.values() if c["reviewed"]]
-    return sorted(reviewed, key=lambda c: (c["reviewed"], c["id"]), reverse=True)[:RECENT]
+def people_lists(ratings: list[Rating], docs: list, view: Callable[[str], dict]) -> dict[str, dict]:
+    """What pages show of every claim's people's fields at once, by page and context key: the counts by
+    verdict and the latest reviews on the home page, the reviewed claims in the feed. `view` gives the
+    view of a claim by id."""
+    latest = sorted([r for r in ratings if r.reviewed], key=lambda r: (r.reviewed, r.id), reverse=True)
+    reviewed = sorted([r for r in ratings if r.verdict != "unrated"], key=lambda r: (r.reviewed, r.id), reverse=True)
+    dates = [r.reviewed for r in reviewed if r.reviewed] + [d.published for d in docs]
+    updated = max(dates) if dates else "2000-01-01"
+    return {"index.html": {"counts": counts(ratings), "recent": [view(r.id) for r in latest[:RECENT]]},
+            "feed.xml": {"claims": [view(r.id) for r in reviewed[:FEED]],
+                         "updated": updated if len(updated) == 10 else updated + "-01"}}
+
+
+def _head(s: dict) -> View:
+    """What the pages that list a series show of it: not its claims, so that they do not change with
+    a verdict."""
+    return View(id=s["id"], title=s["title"], unit=s["unit"], size=len(s["members"]),
+                years=sorted({c["year"] for c in s["members"] if c["year"] is not None}))
 
 
 def _main_series(series: dict[str, dict]) -> list[dict]:
@@ -131,26 +154,42 @@ def _main_series(series: dict[str, dict]) -> list[dict]:
     return [{**s, "chart": series_chart(s, series_points(s, "index.html"), small=True)} for s in ranked]
 
 
-def _updated(reviewed: list[dict], docs) -> str:
-    dates = [c["reviewed"] for c in reviewed if c["reviewed"]] + [d.published for d in docs]
-    latest = max(dates) if dates else "2000-01-01"
-    return latest if len(latest) == 10 else latest + "-01"
-
-
-def _claim_files(inp, claims, blocks) -> dict[str, bytes]:
+def _claim_files(inp, claims, blocks) -> tuple[dict[str, bytes], dict[str, ClaimRow]]:
     """claims.json, claims.csv and the search index (made on the other core while the pages are assembled
-    and rendered)."""
-    rows = []
-    for c in claims.values():
-        rows.append({k: c[k] for k in ("id", "doc", "text", "value", "unit", "approx", "year", "period", "kind",
-                                        "measure", "subject", "verdict", "reviewed", "quote")}
-                    | {"note": c["note_text"], "sources": c["sources"],
-                       "url": absolute(inp.config["base_url"], page_path("claim", c["id"]))})
-    rows.sort(key=lambda r: r["id"])
-    files = {"data/claims.json": export.dumps(rows).encode("utf-8"), "data/claims.csv": export.claims_csv(rows)}
+    and rendered); and each claim's rows of the first two."""
+    rows = {cid: claim_row(c, inp.config) for cid, c in claims.items()}
+    files = claim_data(rows)
     for name, content in search.build_cached(search_records(inp, claims, blocks)).items():
         files[f"search/{name}"] = content.encode("utf-8")
-    return files
+    return files, rows
+
+
+class ClaimRow(NamedTuple):
+    """A claim as a line of claims.json and a row of claims.csv, and what the lists of every claim take of it."""
+
+    json: str
+    csv: str
+    rating: Rating
+
+
+def claim_row(c: dict, config: dict) -> ClaimRow:
+    row = {k: c[k] for k in ("id", "doc", "text", "value", "unit", "approx", "year", "period", "kind", "measure",
+                             "subject", "verdict", "reviewed", "quote")} \
+        | {"note": c["note_text"], "sources": c["sources"],
+           "url": absolute(config["base_url"], page_path("claim", c["id"]))}
+    return ClaimRow(export.json_item(row), export.claim_csv_row(row), rating(c))
+
+
+def claim_data(rows: dict[str, ClaimRow]) -> dict[str, bytes]:
+    """claims.json and claims.csv, from each claim's rows."""
+    ordered = [rows[cid] for cid in sorted(rows)]
+    return claim_files(",\n".join(r.json for r in ordered), "".join(r.csv for r in ordered))
+
+
+def claim_files(json_items: str, csv_rows: str) -> dict[str, bytes]:
+    """claims.json and claims.csv from their rows in order, joined (json by ",\\n")."""
+    return {"data/claims.json": export.json_list([json_items] if json_items else []).encode("utf-8"),
+            "data/claims.csv": export.claims_csv([csv_rows])}
 
 
 def _series_and_checks(inp, series, checks) -> dict[str, bytes]:

@@ -33,22 +33,36 @@ def dumps(data) -> str:
 
     A list is written one item per line (easy to diff, and quick: Python's C encoder does not indent).
     """
-    def one(item) -> str:
-        return json.dumps(item, ensure_ascii=False, sort_keys=True, default=str)
-    text = "[\n" + ",\n".join(map(one, data)) + "\n]" if isinstance(data, list) and data else one(data)
-    return script_safe(text) + "\n"
+    return json_list([json_item(item) for item in data]) if isinstance(data, list) and data else json_item(data) + "\n"
 
 
-def claims_csv(rows: list[dict]) -> bytes:
-    """The claims as CSV that Excel opens right: UTF-8 with a byte-order mark, CRLF line ends."""
+def json_item(item) -> str:
+    """One item of a list as dumps() writes it."""
+    return script_safe(json.dumps(item, ensure_ascii=False, sort_keys=True, default=str))
+
+
+def json_list(items: list[str]) -> str:
+    """A list as dumps() writes it, from its items as json_item() writes them."""
+    return "[\n" + ",\n".join(items) + "\n]\n" if items else "[]\n"
+
+
+def claim_csv_row(r: dict) -> str:
+    """One claim as a row of claims.csv."""
+    value = r["value"]
+    cell = f"{plain_number(value[0])}-{plain_number(value[1])}" if isinstance(value, list) else plain_number(value)
+    return _csv_row([_cell(cell if c == "value" else r.get(c)) for c in CLAIM_COLUMNS])
+
+
+def claims_csv(rows: list[str]) -> bytes:
+    """The claims as CSV that Excel opens right (UTF-8 with a byte-order mark, CRLF line ends), from its rows
+    as claim_csv_row() writes them."""
+    return ("\ufeff" + _csv_row(list(CLAIM_COLUMNS)) + "".join(rows)).encode("utf-8")
+
+
+def _csv_row(cells: list[str]) -> str:
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\r\n")
-    w.writerow(CLAIM_COLUMNS)
-    for r in rows:
-        value = r["value"]
-        cell = f"{plain_number(value[0])}-{plain_number(value[1])}" if isinstance(value, list) else plain_number(value)
-        w.writerow([_cell(cell if c == "value" else r.get(c)) for c in CLAIM_COLUMNS])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    csv.writer(out, lineterminator="\r\n").writerow(cells)
+    return out.getvalue()
 
 
 def _cell(v) -> str:

@@ -6,7 +6,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -47,6 +47,7 @@ class Site:
     files: dict[str, bytes] = field(default_factory=dict)  # data files, charts
     anchors: dict[str, set[str]] = field(default_factory=dict)  # the ids links may point into, by page
     pending: Callable[[], dict[str, bytes]] = dict  # waits for the files still being made on the other core
+    rows: Callable[[], dict] = dict  # and for each claim's rows of claims.json and claims.csv (assemble.ClaimRow)
 
 
 class View(dict):
@@ -58,6 +59,16 @@ class View(dict):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.__dict__ = self
+
+    def __reduce__(self):  # unpickled, its attributes are its keys again (not a copy of them)
+        return type(self), (dict(self),)
+
+
+class ClaimView(View):
+    """A claim as the pages show it. Pages refer to it rather than copy it: a rebuild after an edit to
+    people's fields of a claim (PEOPLE_FIELDS) finds the pages that show it through it."""
+
+    __slots__ = ()
 
 
 BIDI = {c: f"[U+{ord(c):04X}]" for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"}
@@ -97,33 +108,57 @@ def verdicts() -> dict:
 
 # ---------------------------------------------------------------- claims
 
-def claim_views(inp: SiteInput) -> dict[str, dict]:
+PEOPLE_FIELDS = frozenset({"verdict", "note", "sources", "reviewed"})  # a claim's fields people_view() reads
+
+
+def claim_views(inp: SiteInput) -> dict[str, ClaimView]:
     """Every claim people have not rejected, as the pages show it."""
-    md, lab, verdict = markdown(), labels(), verdicts()
-    titles = {d.id: d.title for d in inp.docs}
+    lab, config = labels(), inp.config
+    docs = {d.id: d for d in inp.docs}
     out = {}
     for e in inp.ledger.claims:
         f = e.fields
         if f.get("rejected") is True or e.id not in inp.links.facts:
             continue
         fact = inp.links.facts[e.id]
-        v = f.get("verdict") if f.get("verdict") in verdict else "unrated"
         at = fact.quote.find(fact.text)
-        out[e.id] = View({
-            "id": e.id, "doc": fact.doc, "doc_title": titles.get(fact.doc, fact.doc), "text": fact.text,
-            "value": f["value"], "display": format_value(fact.value, fact.unit), "unit": fact.unit,
+        c = ClaimView({
+            "id": e.id, "doc": fact.doc, "doc_title": docs[fact.doc].title if fact.doc in docs else fact.doc,
+            "text": fact.text, "value": f["value"], "display": format_value(fact.value, fact.unit), "unit": fact.unit,
             "approx": fact.approx, "approx_label": lab["approx"].get(fact.approx, fact.approx),
             "year": fact.year, "period": fact.period, "kind": fact.kind, "kind_label": lab["kind"].get(fact.kind, ""),
             "measure": fact.measure, "measure_label": lab["measure"].get(fact.measure, ""),
-            "subject": fact.subject, "verdict": v, "verdict_label": verdict[v]["label"],
-            "verdict_en": verdict[v]["en"], "note": Markup(md.render(f["note"])) if isinstance(f.get("note"), str) else "",
-            "note_text": f.get("note") or "", "sources": _sources(f.get("sources")),
-            "reviewed": str(f["reviewed"]) if f.get("reviewed") else "", "quote": fact.quote,
+            "subject": fact.subject, "quote": fact.quote,
             "before": fact.quote[:at] if at >= 0 else fact.quote, "figure": fact.text if at >= 0 else "",
             "after": fact.quote[at + len(fact.text):] if at >= 0 else "", "vanished": f.get("vanished") is True,
             "line": f.get("line"), "offset": fact.offset,
         })
+        c.update(people_view(c, f, docs.get(fact.doc), config))
+        out[e.id] = c
     return out
+
+
+def people_view(c: dict, fields: dict, doc: Document | None, config: dict) -> dict:
+    """The keys of a claim's view that come from its people's fields (PEOPLE_FIELDS), given the rest of
+    its view: the verdict, the note, the sources, the review date, and the JSON-LD of a reviewed claim."""
+    verdict = verdicts()
+    v = fields.get("verdict") if fields.get("verdict") in verdict else "unrated"
+    out = {"verdict": v, "verdict_label": verdict[v]["label"], "verdict_en": verdict[v]["en"],
+           "note": Markup(_markdown().render(fields["note"])) if isinstance(fields.get("note"), str) else "",
+           "note_text": fields.get("note") or "", "sources": _sources(fields.get("sources")),
+           "reviewed": str(fields["reviewed"]) if fields.get("reviewed") else ""}
+    out["json_ld"] = json_ld({**c, **out}, doc, config) if v != "unrated" and doc else ""
+    return out
+
+
+_MD: list = []
+
+
+def _markdown() -> MarkdownIt:
+    """One markdown renderer for all the notes of a process."""
+    if not _MD:
+        _MD.append(markdown())
+    return _MD[0]
 
 
 def _sources(items) -> list[dict]:
@@ -277,9 +312,22 @@ def json_ld(c: dict, doc: Document, config: dict) -> Markup:
     return Markup(body.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
-def counts(claims: dict[str, dict]) -> dict:
-    v = Counter(c["verdict"] for c in claims.values())
-    k = Counter(c["kind"] for c in claims.values())
+class Rating(NamedTuple):
+    """What the lists made from every claim take of one: its verdict, its kind and when it was reviewed."""
+
+    id: str
+    verdict: str
+    kind: str
+    reviewed: str
+
+
+def rating(c: dict) -> Rating:
+    return Rating(c["id"], c["verdict"], c["kind"], c["reviewed"])
+
+
+def counts(ratings: list[Rating]) -> dict:
+    v = Counter(r.verdict for r in ratings)
+    k = Counter(r.kind for r in ratings)
     return {"verdicts": [{"key": key, "label": val["label"], "n": v.get(key, 0)} for key, val in verdicts().items()],
             "kinds": [{"key": key, "label": labels()["kind"][key], "n": k.get(key, 0)} for key in ("actual", "target")],
-            "total": len(claims)}
+            "total": len(ratings)}

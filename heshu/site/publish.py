@@ -13,42 +13,95 @@ import hashlib
 import os
 import pickle
 import shutil
+from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
 from .. import cache
 from ..errors import HeshuError
 from .pages import Site
-from .render import check_paths, dangling, put, render_pages, unpack_links
+from .render import Kept, Rendered, check_paths, dangling, put, render_pages, unpack_links
 
-RECORD_VERSION = 4
+RECORD_VERSION = 5
 
 
-def publish(site: Site, templates: Path, dest: Path, base_url: str, workers: int | None = None) -> list[str]:
-    """Write the site to dest (site/), or raise HeshuError with every broken link and leave dest as it was.
+class Published(NamedTuple):
+    """What publish() or patch() wrote: the paths of the site's files; the pages it rendered or found as
+    they were, with the values of their contexts (see render.Kept); the claims' rows of the data files
+    (assemble.ClaimRow, by claim id: every claim's, or for patch() those it was given); and the digest
+    of each file that is not a page."""
 
-    Returns the paths of the site's files.
-    """
+    paths: list[str]
+    pages: list[Rendered]
+    kept: Kept
+    rows: dict
+    files: dict[str, str]
+
+
+def publish(site: Site, templates: Path, dest: Path, base_url: str, workers: int | None = None) -> Published:
+    """Write the site to dest (site/), or raise HeshuError with every broken link and leave dest as it was."""
     files = _files(site, templates)
     check_paths([p.path for p in site.pages] + sorted(files))
     cache.remove(_stamp_key(dest))  # from here until remember(), site/ may change: no build is known to match it
     recover(dest)
-    key, staging = _record_key(dest), dest.with_name(dest.name + ".tmp")
-    before = _valid(cache.read(key)) if dest.is_dir() else None
+    staging = dest.with_name(dest.name + ".tmp")
+    before, _ = _read_record(dest) if dest.is_dir() else (None, None)
     staging.mkdir()
     try:
-        record = _stage(site, templates, files, staging, dest if before else staging, base_url, before, workers)
+        record, rows, kept = _stage(site, templates, files, staging, dest if before else staging, base_url, before,
+                                    workers)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    record["serial"] = os.urandom(8).hex()  # what a later patch's record names as the one it changes
+    writes, removes = [(_record_key(dest), pickle.dumps(record, protocol=5))], [_delta_key(dest)]
     if not before:
         swap(staging, dest)
-        cache.write(key, record)
-    elif any(staging.iterdir()) or record["pages"].keys() != before["pages"].keys() \
-            or record["files"].keys() != before["files"].keys():
-        _commit(staging, dest, record, before, key)
+        _apply(writes, removes)
+    elif _changed(staging, record, before):
+        _commit(staging, dest, sorted(set(before["pages"]) - set(record["pages"]) |
+                                      set(before["files"]) - set(record["files"])), writes, removes)
     else:
         shutil.rmtree(staging)  # nothing changed
-    return [p.path for p in site.pages] + sorted(record["files"])
+    return Published([p.path for p in site.pages] + sorted(record["files"]), rows, kept, site.rows(), record["files"])
+
+
+def patch(site: Site, dest: Path, templates: Path, base_url: str) -> Published | None:
+    """Rewrite these pages and files of the site the last build wrote to dest, and leave its others as
+    they are: for a rebuild that knows which pages an edit reaches. None if there is no such build."""
+    staging = dest.with_name(dest.name + ".tmp")
+    before, delta = _read_record(dest) if dest.is_dir() and not _journal(dest).exists() else (None, None)
+    if before is None or not {p.path for p in site.pages} <= before["pages"].keys():
+        return None
+    cache.remove(_stamp_key(dest))
+    recover(dest)
+    staging.mkdir()
+    try:
+        record, rows, kept = _stage(site, templates, site.files, staging, dest, base_url, before, 1, whole=False)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    delta = {"serial": before["serial"], "pages": {**delta["pages"], **{r.path: record["pages"][r.path] for r in rows}},
+             "files": {**delta["files"], **{path: record["files"][path] for path in site.files}}}
+    _commit(staging, dest, [], [(_delta_key(dest), pickle.dumps(delta, protocol=5))], [])
+    return Published(list(record["pages"]) + sorted(record["files"]), rows, kept, site.rows(), record["files"])
+
+
+def _read_record(dest: Path) -> tuple[dict | None, dict | None]:
+    """The record of the last build to dest (None if there is none, or it is another version's), with the
+    changes patch() made since (also returned on their own)."""
+    base = _valid(cache.read(_record_key(dest)))
+    if base is None:
+        return None, None
+    delta = cache.read(_delta_key(dest))
+    if not isinstance(delta, dict) or delta.get("serial") != base.get("serial"):
+        return base, {"pages": {}, "files": {}}
+    return {**base, "pages": {**base["pages"], **delta["pages"]}, "files": {**base["files"], **delta["files"]}}, delta
+
+
+def _changed(staging: Path, record: dict, before: dict) -> bool:
+    return any(staging.iterdir()) or record["pages"].keys() != before["pages"].keys() \
+        or record["files"].keys() != before["files"].keys()
 
 
 def remember(dest: Path, inputs: str, paths: list[str], summary: tuple) -> None:
@@ -56,26 +109,32 @@ def remember(dest: Path, inputs: str, paths: list[str], summary: tuple) -> None:
     cache.write(_stamp_key(dest), {"version": RECORD_VERSION, "inputs": inputs, "paths": paths, "summary": summary})
 
 
-def last_build(dest: Path, inputs: str) -> tuple | None:
-    """The summary remember() kept, if dest was last built from these very inputs and has all its files."""
+def last_build(dest: Path, inputs: str, whole: bool = True) -> tuple | None:
+    """The summary remember() kept, if dest was last built from these very inputs (and, if `whole`, still
+    has all its files)."""
     stamp = cache.read(_stamp_key(dest))
     if not isinstance(stamp, dict) or stamp.get("version") != RECORD_VERSION or stamp.get("inputs") != inputs \
             or _journal(dest).exists():
         return None  # none, another version's, another build's, or one whose commit is unfinished
     root = str(dest)
-    if not all(os.path.isfile(os.path.join(root, path)) for path in stamp["paths"]):
+    if whole and not all(os.path.isfile(os.path.join(root, path)) for path in stamp["paths"]):
         return None
     return stamp["summary"]
 
 
 def _stage(site: Site, templates: Path, files: dict[str, bytes], staging: Path, current: Path, base_url: str,
-           before: dict | None, workers: int | None) -> dict:
-    """Write into staging every page and file that `current` lacks or has with other bytes; the new record."""
+           before: dict | None, workers: int | None, whole: bool = True) -> tuple[dict, list[Rendered], Kept]:
+    """Write into staging every page and file that `current` lacks or has with other bytes; the new record,
+    the pages, and their contexts' values. With whole=False the site is the last build's (`before`) with
+    these pages and files in place of its own."""
     known = {p.path for p in site.pages} | set(files)
-    rows, nowhere = render_pages(site, templates, staging, base_url, before["pages"] if before else {}, current,
-                                 known, workers)
+    if not whole:
+        known |= before["pages"].keys() | before["files"].keys()
+    anchors = site.anchors if whole else before["anchors"]
+    rows, nowhere, kept = render_pages(replace(site, anchors=anchors), templates, staging, base_url,
+                                       before["pages"] if before else {}, current, known, workers)
     later = site.pending()  # made on the other core while the pages were rendered
-    check_paths(sorted(later), known)
+    check_paths(sorted(later), known if whole else set())
     files = {**files, **later}
     known |= later.keys()
     digests = {path: hashlib.sha1(content).hexdigest() for path, content in files.items()}
@@ -83,14 +142,16 @@ def _stage(site: Site, templates: Path, files: dict[str, bytes], staging: Path, 
     for path, content in sorted(files.items()):
         if not before or before["files"].get(path) != digests[path] or not (current / path).is_file():
             put(staging, path, content, made)
-    if before and (before["pages"].keys() | before["files"].keys() != known or before["anchors"] != site.anchors):
-        for path, _, links in rows:  # a page left as it was may link to what is gone now
-            nowhere.update(unpack_links(links))
-    broken = dangling(nowhere, known, site.anchors)
+    if whole and before and (before["pages"].keys() | before["files"].keys() != known or before["anchors"] != anchors):
+        for row in rows:  # a page left as it was may link to what is gone now
+            nowhere.update(unpack_links(row.links))
+    broken = dangling(nowhere, known, anchors)
     if broken:
         raise HeshuError(broken)
-    return {"version": RECORD_VERSION, "pages": {path: (digest, links) for path, digest, links in rows},
-            "files": digests, "anchors": site.anchors}
+    pages = {row.path: (row.digest, row.links) for row in rows}
+    if not whole:
+        pages, digests = {**before["pages"], **pages}, {**before["files"], **digests}
+    return {"version": RECORD_VERSION, "pages": pages, "files": digests, "anchors": anchors}, rows, kept
 
 
 def _valid(record) -> dict | None:
@@ -112,6 +173,10 @@ def _record_key(dest: Path) -> str:
     return "builds/" + hashlib.sha1(str(dest.resolve()).encode("utf-8")).hexdigest() + ".pickle"
 
 
+def _delta_key(dest: Path) -> str:
+    return _record_key(dest).replace(".pickle", ".delta")
+
+
 def _stamp_key(dest: Path) -> str:
     return _record_key(dest).replace(".pickle", ".stamp")
 
@@ -120,14 +185,13 @@ def _journal(dest: Path) -> Path:
     return dest.with_name(dest.name + ".commit")
 
 
-def _commit(staging: Path, dest: Path, record: dict, before: dict, key: str) -> None:
-    """Move the staged files into dest and delete the ones the site no longer has, through a journal."""
+def _commit(staging: Path, dest: Path, gone: list[str], writes: list[tuple[str, bytes]], removes: list[str]) -> None:
+    """Move the staged files into dest and delete the `gone` ones, then write the record's cache files and
+    remove the `removes` ones: all through a journal."""
     moves = sorted(str(p.relative_to(staging).as_posix()) for p in staging.rglob("*") if p.is_file())
-    gone = sorted(set(before["pages"]) - set(record["pages"]) | set(before["files"]) - set(record["files"]))
     journal = _journal(dest)
     tmp = journal.with_name(journal.name + ".tmp")
-    record = pickle.dumps(record, protocol=5)  # once: the journal keeps these bytes, and the cache gets them
-    tmp.write_bytes(pickle.dumps({"moves": moves, "gone": gone, "record": record, "key": key}, protocol=5))
+    tmp.write_bytes(pickle.dumps({"moves": moves, "gone": gone, "writes": writes, "removes": removes}, protocol=5))
     os.replace(tmp, journal)  # from here on the build is done, even if it is stopped: the next one finishes it
     recover(dest)
 
@@ -142,12 +206,22 @@ def recover(dest: Path) -> None:
                 _move(staging / path, dest / path)
         for path in todo["gone"]:
             _remove(dest, path)
-        record = todo["record"]  # pickled, or (from an older Heshu's journal) not
-        cache.write_pickled(todo["key"], record if isinstance(record, bytes) else pickle.dumps(record, protocol=5))
+        if "writes" in todo:
+            _apply(todo["writes"], todo["removes"])
+        else:  # an older Heshu's journal: its record, pickled or not
+            record = todo["record"]
+            _apply([(todo["key"], record if isinstance(record, bytes) else pickle.dumps(record, protocol=5))], [])
         journal.unlink()
     if staging.exists():
         shutil.rmtree(staging)
     journal.with_name(journal.name + ".tmp").unlink(missing_ok=True)
+
+
+def _apply(writes: list[tuple[str, bytes]], removes: list[str]) -> None:
+    for key in removes:
+        cache.remove(key)
+    for key, data in writes:
+        cache.write_pickled(key, data)
 
 
 def _move(staged: Path, target: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import html
+import io
 import multiprocessing
 import os
 import pickle
@@ -11,22 +12,38 @@ import posixpath
 import re
 from collections.abc import Set as AbstractSet
 from pathlib import Path
+from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from .. import cache, parallel
 from ..errors import HeshuError, Location, Problem
-from .pages import Page, Site, inert, inert_utf8
+from .pages import ClaimView, Page, Site, inert, inert_utf8
 from .urls import absolute, from_root, page_path
 
 
 def environment(templates: Path) -> Environment:
-    """Jinja with autoescape on for HTML and XML, and undefined names as errors."""
+    """Jinja with autoescape on for HTML and XML, and undefined names as errors; templates compiled once
+    and kept in the cache folder (by their text and Heshu's code, which sets how they are compiled)."""
+    compiled = cache.cache_dir() / "templates" / cache.code_digest()[:16]
     return Environment(loader=FileSystemLoader(str(templates)), autoescape=select_autoescape(["html", "xml"]),
                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                       auto_reload=False)  # one build: no need to look at each template's file again for every page
+                       auto_reload=False,  # one build: no need to look at each template's file again for every page
+                       bytecode_cache=_BytecodeCache(str(compiled)))
+
+
+class _BytecodeCache(FileSystemBytecodeCache):
+    """Jinja's cache of compiled templates in a folder made when first written to (a cache that cannot be
+    written is skipped)."""
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            os.makedirs(self.directory, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 PARTIALS = "_partials/macros.html"
@@ -103,14 +120,14 @@ def _partials(env: Environment, base_url: str, fragments: dict):
 
 
 def render_pages(site: Site, templates: Path, out: Path, base_url: str, before: dict, current: Path,
-                 known: set[str], workers: int | None = None) -> tuple[list[tuple[str, str, str]], set[tuple]]:
-    """Render into out every page that is not already in `current` as it would be; a row per page, and
-    the links of the rendered pages that lead to no path in `known` or to a missing anchor.
+                 known: set[str], workers: int | None = None) -> tuple[list[Rendered], set[tuple], Kept]:
+    """Render into out every page that is not already in `current` as it would be; a row per page, the
+    links of the rendered pages that lead to no path in `known` or to a missing anchor, and the values
+    of the pages' contexts as the next build may take them up again (Kept).
 
     A page is left alone when its digest (context, templates and base URL) is the one `before`
-    recorded for the file in `current`: it would render to the same bytes. Each row is (path,
-    digest, the links the page makes, as pack_links() writes them). Pages are rendered by several
-    processes where there are several cores and many pages.
+    recorded for the file in `current`: it would render to the same bytes. Pages are rendered by
+    several processes where there are several cores and many pages.
     """
     workers = workers or min(os.cpu_count() or 1, 4)
     global _JOB
@@ -126,9 +143,34 @@ def render_pages(site: Site, templates: Path, out: Path, base_url: str, before: 
     finally:
         _JOB = None
         gc.unfreeze()
-    rows = [(path, digest, before[path][1] if links is None else links)  # None: as before (not sent back)
-            for share, _ in shares for path, digest, links in share]
-    return rows, {link for _, links in shares for link in links}
+    rows = [row if row.links is not None else row._replace(links=before[row.path][1])  # None: as before (not sent)
+            for share in shares for row in share[0]]
+    kept = Kept({}, {})
+    for _, _, values, claims in shares:
+        kept.values.update(values)
+        kept.claims.update(claims)
+    return rows, {link for share in shares for link in share[1]}, kept
+
+
+class Rendered(NamedTuple):
+    """A page as render_pages() left it: its digest, its links (as pack_links() writes them), its template,
+    its context as tokens (see Kept) and the ids of the claims whose views it shows."""
+
+    path: str
+    digest: str
+    links: str | None
+    template: str
+    layout: tuple
+    claims: frozenset
+
+
+class Kept(NamedTuple):
+    """The values of the pages' contexts, pickled with each ClaimView in them as a reference to its id:
+    `values` by the hash of their pickle, `claims` (the views) by id. A page's layout has a token for
+    each context key: the text itself, ("c", claim id), ("d", hash of a value) or ("l", [tokens])."""
+
+    values: dict[bytes, bytes]
+    claims: dict[str, bytes]
 
 
 _JOB = None  # what the worker processes render: they inherit it when they are forked
@@ -147,57 +189,117 @@ def _shares(n: int, workers: int, alone: int = 32, size: int = 256) -> list[tupl
     return shares
 
 
-def _render_share(share: tuple[int, int]) -> tuple[list[tuple[str, str, str | None]], set[tuple]]:
+def _render_share(share: tuple[int, int]):
     pages, templates, out, base_url, salt, before, current, known, anchors, state = _JOB
     if not state:  # once per process: what its pages can share
-        state.update(env=environment(templates), made=set(), memo={}, fragments={})
-    env, made, memo, fragments = state["env"], state["made"], state["memo"], state["fragments"]
-    done, nowhere, root = [], set(), str(current)
+        state.update(env=environment(templates), made=set(), memo={}, fragments={}, sent=set())
+    env, made, memo, fragments, sent = state["env"], state["made"], state["memo"], state["fragments"], state["sent"]
+    done, nowhere, root, kept = [], set(), str(current), Kept({}, {})
     for page in pages[share[0]:share[1]]:
-        digest = _page_digest(page, salt, memo)
+        digest, layout, claims = _page_digest(page, salt, memo)
+        _keep(page.context, memo, sent, kept)
         old = before.get(page.path)
         if digest and old and old[0] == digest and os.path.isfile(os.path.join(root, page.path)):
-            done.append((page.path, digest, None))
+            done.append(Rendered(page.path, digest, None, page.template, layout, claims))
             continue
         links: set = set()
         put(out, page.path, inert_utf8(_render(env, page, base_url, links, fragments).encode("utf-8")), made)
         nowhere.update(unresolved(links, known, anchors))
-        done.append((page.path, digest, pack_links(links)))
-    return done, nowhere
+        done.append(Rendered(page.path, digest, pack_links(links), page.template, layout, claims))
+    return done, nowhere, kept.values, kept.claims
 
 
-def _page_digest(page: Page, salt: str, memo: dict) -> str:
-    """What a page's bytes depend on: its template set, base URL, path and context ('' if unknowable).
+def _page_digest(page: Page, salt: str, memo: dict) -> tuple[str, tuple, frozenset]:
+    """What a page's bytes depend on: its template set, base URL, path and context ('' if unknowable);
+    the page's context as tokens; and the claims whose views it shows.
 
     Each value of the context is pickled and hashed once per process, however many pages share it
     (the documents, a series); equal pickles mean equal values, so a page whose digest is unchanged
     would render to the same bytes.
     """
     h = hashlib.sha1(f"{salt}\0{page.path}\0{page.template}".encode("utf-8", "surrogatepass"))
+    layout, claims = [], set()
     try:
         for key, value in page.context.items():
-            h.update(b"\0" + key.encode("utf-8") + b"=" + _value_digest(value, memo))
+            digest, token, refs = _value_digest(value, memo)
+            h.update(b"\0" + key.encode("utf-8") + b"=" + digest)
+            layout.append((key, token))
+            claims |= refs
     except (pickle.PicklingError, TypeError, AttributeError):
-        return ""
-    return h.hexdigest()
+        return "", (), frozenset()
+    return h.hexdigest(), tuple(layout), frozenset(claims)
 
 
-def _value_digest(value, memo: dict) -> bytes:
-    """A value's bytes for a page digest: text as it is, anything else as the hash of its pickle (a list
-    of views as the hashes of each view's, so that a view shared by many lists is pickled once)."""
+NO_CLAIMS: frozenset = frozenset()
+
+
+def _value_digest(value, memo: dict) -> tuple[bytes, Any, frozenset]:
+    """A value's bytes for a page digest, its token (see Kept) and the ids of the claim views in it.
+
+    Text is taken as it is; a claim view as the hash of its pickle; a list as the hashes of its items;
+    anything else as the hash of its pickle, with each claim view in it pickled as a reference, and
+    the hashes of those views.
+    """
     kind = type(value)
     if kind is str or kind is Markup:  # most often a page's own: not worth a pickle and a place in memo
         data = value.encode("utf-8", "surrogatepass")
-        return b"%s%d:%s" % (b"s" if kind is str else b"m", len(data), data)
+        return b"%s%d:%s" % (b"s" if kind is str else b"m", len(data), data), value, NO_CLAIMS
     key = id(value)
     hit = memo.get(key)
     if hit is None:
         if kind is list:
-            data = b"list" + b"".join(_value_digest(v, memo) for v in value)
-        else:
+            items = [_value_digest(v, memo) for v in value]
+            tokens = pickle.dumps([t for _, t, _ in items], protocol=5)
+            hit = (b"list" + b"".join(d for d, _, _ in items), ("l", hashlib.sha1(tokens).digest()),
+                   frozenset().union(*[c for _, _, c in items]), tokens)
+        elif kind is ClaimView:
             data = pickle.dumps(value, protocol=5)
-        hit = memo[key] = (b"d" + hashlib.sha1(data).digest(), value)  # value kept alive: its id stays unique
-    return hit[0]
+            hit = (b"d" + hashlib.sha1(data).digest(), ("c", value["id"]), frozenset([value["id"]]), data)
+        else:
+            data, refs = _pickle_with_refs(value)
+            digest = hashlib.sha1(data)
+            for c in refs:
+                digest.update(_value_digest(c, memo)[0])
+            hit = (b"d" + digest.digest(), ("d", hashlib.sha1(data).digest()), frozenset(c["id"] for c in refs), data)
+        memo[key] = (*hit, value)  # value kept alive: its id stays unique
+    return hit[0], hit[1], hit[2]
+
+
+class _RefPickler(pickle.Pickler):
+    """Pickles each ClaimView in a value as a reference to its id, and lists the views it met."""
+
+    def __init__(self, file):
+        super().__init__(file, protocol=5)
+        self.claims: list = []
+
+    def persistent_id(self, obj):
+        if type(obj) is ClaimView:
+            self.claims.append(obj)
+            return obj["id"]
+        return None
+
+
+def _pickle_with_refs(value) -> tuple[bytes, list]:
+    f = io.BytesIO()
+    p = _RefPickler(f)
+    p.dump(value)
+    return f.getvalue(), p.claims
+
+
+def _keep(context: dict, memo: dict, sent: set, kept: Kept) -> None:
+    """Add to kept the pickles of the context's values that this process has not sent yet."""
+    for value in context.values():
+        hit = memo.get(id(value))
+        if hit is None or id(value) in sent:
+            continue
+        sent.add(id(value))
+        token, data = hit[1], hit[3]
+        if token[0] == "c":
+            kept.claims[token[1]] = data
+        else:
+            kept.values[token[1]] = data
+        if token[0] == "l":
+            _keep(dict(enumerate(hit[4])), memo, sent, kept)
 
 
 def _templates_digest(templates: Path, base_url: str) -> str:

@@ -1,0 +1,245 @@
+"""What a build keeps of its pages for the next one: each page's template and context, the claim views
+the contexts refer to, which pages show which claim, and each claim's place in the data files; in
+SQLite, read item by item (see rebuild.py). The ledger the build read is kept beside it.
+
+A page's context is kept as a layout of tokens (see render.Kept): text as it is, a claim view by id,
+any other value by the hash of its pickle, in which each claim view is a reference to its id. So an
+edit to a claim's view reaches every page that shows it without touching what those pages keep.
+"""
+from __future__ import annotations
+
+import hashlib
+import itertools
+import os
+import pickle
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import cache
+from .assemble import ClaimRow
+from .pages import ClaimView
+from .render import Kept, Rendered
+
+VERSION = 2
+SCHEMA = """
+create table meta (key text primary key, value blob);
+create table claim (id text primary key, view blob);
+create table value (key blob primary key, data blob);
+create table page (path text primary key, template text, layout blob, claims blob);
+create table shown (claim text primary key, paths blob);
+"""
+DATA = ("data/claims.json", "data/claims.csv")
+
+
+@dataclass
+class Meta:
+    """What the kept pages were built from: a digest of all the build read, one of all it read but the
+    ledger, one of the ledger (kept beside), and the build's summary (pages, claims, problems)."""
+
+    inputs: str
+    others: str
+    ledger: str
+    summary: tuple
+
+
+@dataclass
+class Rows:
+    """Every claim's rating, and its rows' places in the data files: the claims in the files' order (by
+    id), the length in bytes of each one's line of claims.json and row of claims.csv, and the digests
+    of the two files."""
+
+    ratings: dict[str, tuple]  # Rating's fields but the id
+    ids: list[str]
+    lengths: tuple[list[int], list[int]]
+    digests: tuple[str, str]
+
+
+
+def where(dest: Path) -> Path:
+    return cache.cache_dir() / "builds" / (hashlib.sha1(str(dest.resolve()).encode("utf-8")).hexdigest() + ".state")
+
+
+def save(dest: Path, meta_of: Meta, ledger: bytes, published) -> None:
+    """Keep a whole build's pages, from what publish() returned (written to a new file that then takes
+    the old one's place); and the ledger it read."""
+    path = where(dest)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.unlink(missing_ok=True)
+        _keep_ledger(path, ledger)
+        with _connect(tmp) as db:
+            db.execute("pragma journal_mode = off")  # a new file, put in place only when whole
+            db.executescript(SCHEMA)
+            _write(db, meta_of, published.pages, published.kept, _rows_of(published.rows, published.files))
+        os.replace(tmp, path)
+    except (OSError, sqlite3.Error):
+        tmp.unlink(missing_ok=True)
+        forget(dest)
+
+
+def forget(dest: Path) -> None:
+    """Drop what the last build kept: the next rebuild is a full one."""
+    try:
+        where(dest).unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+class State:
+    """The kept pages of the last build to dest, open for reading and for patching."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path):
+        self.db, self.path = db, path
+
+    def meta(self) -> Meta | None:
+        rows = dict(self.db.execute("select key, value from meta where key in ('version', 'meta')"))
+        return pickle.loads(rows["meta"]) if rows.get("version") == VERSION else None
+
+    def ledger(self) -> bytes | None:
+        """The ledger the kept build read, if it is still the one meta names."""
+        try:
+            data = self.path.with_suffix(".ledger").read_bytes()
+        except OSError:
+            return None
+        meta = self.meta()
+        return data if meta and hashlib.sha1(data).hexdigest() == meta.ledger else None
+
+    def rows(self) -> Rows:
+        (data,), = self.db.execute("select value from meta where key = 'rows'")
+        return pickle.loads(data)
+
+    def view(self, cid: str) -> ClaimView:
+        """A claim's view (KeyError if there is none)."""
+        row = self.db.execute("select view from claim where id = ?", (cid,)).fetchone()
+        if row is None:
+            raise KeyError(cid)
+        return pickle.loads(row[0])
+
+    def views(self, ids: list[str]) -> dict[str, ClaimView]:
+        """The views of these claims (those that were kept)."""
+        return {cid: pickle.loads(view) for cid, view in self._rows("select id, view from claim where id in ({})", ids)}
+
+    def pages_showing(self, ids: Iterable[str]) -> set[str]:
+        out: set[str] = set()
+        for (paths,) in self._rows("select paths from shown where claim in ({})", list(ids)):
+            out.update(pickle.loads(paths))
+        return out
+
+    def layouts(self, paths: Iterable[str]) -> dict[str, tuple[str, tuple, list[str]]]:
+        """(template, layout, the claims it shows) by path."""
+        return {path: (template, pickle.loads(layout), pickle.loads(claims)) for path, template, layout, claims in
+                self._rows("select path, template, layout, claims from page where path in ({})", list(paths))}
+
+    def values(self, keys: Iterable[bytes]) -> dict[bytes, bytes]:
+        return dict(self._rows("select key, data from value where key in ({})", list(keys)))
+
+    def patch(self, meta_of: Meta, ledger: bytes, published, rows: Rows) -> None:
+        """Put what patch() rendered in place of what was kept, with the claims' rows and the ledger."""
+        try:
+            _keep_ledger(self.path, ledger)
+            with self.db:
+                self.db.executemany("update claim set view = ? where id = ?",
+                                    [(v, cid) for cid, v in published.kept.claims.items()])
+                _write(self.db, meta_of, published.pages, published.kept, rows, whole=False)
+        except (OSError, sqlite3.Error):
+            self.path.unlink(missing_ok=True)  # the next rebuild is a full one
+
+    def _rows(self, query: str, args: list):
+        for n in range(0, len(args), 500):  # SQLite's limit on the number of parameters
+            chunk = args[n:n + 500]
+            yield from self.db.execute(query.format(",".join("?" * len(chunk))), chunk)
+
+
+def open_state(dest: Path) -> State | None:
+    """The kept pages of the last build to dest, or None."""
+    path = where(dest)
+    if not path.is_file():
+        return None
+    try:
+        state = State(_connect(path), path)
+        return state if state.meta() is not None else None
+    except (sqlite3.Error, pickle.UnpicklingError, KeyError, EOFError, ValueError):
+        return None
+
+
+def claim_files(rows: Rows, edited: dict[str, ClaimRow], current: dict[str, bytes]) -> dict[str, bytes] | None:
+    """claims.json and claims.csv with the edited claims' rows in place of their rows in the current files
+    (None if those are not the files `rows` describes)."""
+    if tuple(hashlib.sha1(current[p]).hexdigest() for p in DATA) != rows.digests:
+        return None
+    out = {}
+    for path, lengths, sep, new in ((DATA[0], rows.lengths[0], 2, {c: r.json for c, r in edited.items()}),
+                                    (DATA[1], rows.lengths[1], 0, {c: r.csv for c, r in edited.items()})):
+        data = current[path]
+        start = 2 if sep else len(data) - sum(lengths)  # after "[\n"; after the byte-order mark and the header
+        ends = list(itertools.accumulate(lengths))
+        pieces, at = [], 0
+        for k, cid in enumerate(rows.ids):
+            if cid in new:
+                begin = start + (ends[k - 1] if k else 0) + sep * k
+                pieces += [data[at:begin], new[cid].encode("utf-8")]
+                at = begin + lengths[k]
+        out[path] = b"".join(pieces + [data[at:]])
+    return out
+
+
+def rows_after(rows: Rows, edited: dict[str, ClaimRow], digests: dict[str, str]) -> Rows:
+    """The Rows once the edited claims' rows are in the data files (whose digests are now `digests`)."""
+    index = {cid: k for k, cid in enumerate(rows.ids)}
+    lengths = (list(rows.lengths[0]), list(rows.lengths[1]))
+    for cid, r in edited.items():
+        lengths[0][index[cid]], lengths[1][index[cid]] = len(r.json.encode("utf-8")), len(r.csv.encode("utf-8"))
+    return Rows(ratings_after(rows, edited), rows.ids, lengths, tuple(digests[p] for p in DATA))
+
+
+def ratings_after(rows: Rows, edited: dict[str, ClaimRow]) -> dict[str, tuple]:
+    return {**rows.ratings, **{cid: tuple(r.rating[1:]) for cid, r in edited.items()}}
+
+
+def _rows_of(rows: dict[str, ClaimRow], digests: dict[str, str]) -> Rows:
+    ids = sorted(rows)
+    return Rows({cid: tuple(r.rating[1:]) for cid, r in rows.items()}, ids,
+                ([len(rows[c].json.encode("utf-8")) for c in ids], [len(rows[c].csv.encode("utf-8")) for c in ids]),
+                tuple(digests[p] for p in DATA))
+
+
+def _keep_ledger(path: Path, ledger: bytes) -> None:
+    target = path.with_suffix(".ledger")
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(ledger)
+    os.replace(tmp, target)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path)
+    db.execute("pragma synchronous = off")  # a cache: a lost write only means a full rebuild
+    return db
+
+
+def _write(db: sqlite3.Connection, meta_of: Meta, pages: list[Rendered], kept: Kept, rows: Rows,
+           whole: bool = True) -> None:
+    if whole:
+        db.executemany("insert into claim values (?, ?)", kept.claims.items())
+        added = [(claim, p.path) for p in pages for claim in p.claims]
+    else:  # a claim is still shown by the pages that showed it: only the pairs new now are added
+        had = {path: set(pickle.loads(claims)) for path, claims in
+               State(db, Path())._rows("select path, claims from page where path in ({})", [p.path for p in pages])}
+        added = [(claim, p.path) for p in pages for claim in p.claims if claim not in had.get(p.path, ())]
+    db.executemany("insert or replace into meta values (?, ?)",
+                   [("version", VERSION), ("meta", pickle.dumps(meta_of, protocol=5)),
+                    ("rows", pickle.dumps(rows, protocol=5))])
+    db.executemany("insert or ignore into value values (?, ?)", kept.values.items())
+    db.executemany("insert or replace into page values (?, ?, ?, ?)",
+                   [(p.path, p.template, pickle.dumps(p.layout, protocol=5), pickle.dumps(sorted(p.claims), protocol=5))
+                    for p in pages])
+    shown: dict[str, set[str]] = {}
+    for claim, path in added:
+        shown.setdefault(claim, set()).add(path)
+    if not whole:
+        for claim, paths in State(db, Path())._rows("select claim, paths from shown where claim in ({})", list(shown)):
+            shown[claim].update(pickle.loads(paths))
+    db.executemany("insert or replace into shown values (?, ?)",
+                   [(claim, pickle.dumps(sorted(paths), protocol=5)) for claim, paths in shown.items()])
