@@ -20,14 +20,15 @@ from typing import NamedTuple
 from .. import cache
 from ..errors import HeshuError
 from .pages import Site
-from .render import Kept, Rendered, check_paths, dangling, put, render_pages, unpack_links
+from .contexts import Kept
+from .render import Rendered, check_paths, dangling, put, render_pages, unpack_links
 
 RECORD_VERSION = 5
 
 
 class Published(NamedTuple):
     """What publish() or patch() wrote: the paths of the site's files; the pages it rendered or found as
-    they were, with the values of their contexts (see render.Kept); the claims' rows of the data files
+    they were, with the values of their contexts (see contexts.Kept); the claims' rows of the data files
     (assemble.ClaimRow, by claim id: every claim's, or for patch() those it was given); and the digest
     of each file that is not a page."""
 

@@ -7,12 +7,12 @@ ones; so the pages are rendered exactly as a full build would render them.
 """
 from __future__ import annotations
 
-import io
 import pickle
 from pathlib import Path
 
 from ..model import Document
 from .assemble import PEOPLE_PAGES, claim_row, people_lists
+from .contexts import load_value
 from .pages import ClaimView, Page, Rating, Site, people_view
 from .publish import Published, patch
 from .state import DATA, Rows, State, claim_files, ratings_after, rows_after
@@ -89,7 +89,7 @@ def _pages(kept: State, paths: set[str], views: _Views) -> dict[str, Page] | Non
                 views.read(t[1] for t in tokens if not isinstance(t, str) and t[0] == "c")  # at once, not one by one
                 loaded[what] = [value(t) for t in tokens]
             else:
-                loaded[what] = _Unpickler(data, views).load()
+                loaded[what] = load_value(data, views)
         return loaded[what]
 
     try:
@@ -97,14 +97,3 @@ def _pages(kept: State, paths: set[str], views: _Views) -> dict[str, Page] | Non
                 for path, (template, layout, _) in layouts.items()}
     except KeyError:  # a value or claim view that was not kept
         return None
-
-
-class _Unpickler(pickle.Unpickler):
-    """Unpickles a kept value with the current view of each claim it refers to."""
-
-    def __init__(self, data: bytes, views: dict[str, ClaimView]):
-        super().__init__(io.BytesIO(data))
-        self.views = views
-
-    def persistent_load(self, pid):
-        return self.views[pid]

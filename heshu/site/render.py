@@ -4,15 +4,13 @@ from __future__ import annotations
 import gc
 import hashlib
 import html
-import io
 import multiprocessing
 import os
-import pickle
 import posixpath
 import re
 from collections.abc import Set as AbstractSet
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
@@ -20,7 +18,8 @@ from markupsafe import Markup
 
 from .. import cache, parallel
 from ..errors import HeshuError, Location, Problem
-from .pages import ClaimView, Page, Site, inert, inert_utf8
+from .contexts import Kept, keep, page_digest
+from .pages import Page, Site, inert, inert_utf8
 from .urls import absolute, from_root, page_path
 
 
@@ -154,7 +153,7 @@ def render_pages(site: Site, templates: Path, out: Path, base_url: str, before: 
 
 class Rendered(NamedTuple):
     """A page as render_pages() left it: its digest, its links (as pack_links() writes them), its template,
-    its context as tokens (see Kept) and the ids of the claims whose views it shows."""
+    its context as tokens (see contexts.Kept) and the ids of the claims whose views it shows."""
 
     path: str
     digest: str
@@ -162,15 +161,6 @@ class Rendered(NamedTuple):
     template: str
     layout: tuple
     claims: frozenset
-
-
-class Kept(NamedTuple):
-    """The values of the pages' contexts, pickled with each ClaimView in them as a reference to its id:
-    `values` by the hash of their pickle, `claims` (the views) by id. A page's layout has a token for
-    each context key: the text itself, ("c", claim id), ("d", hash of a value) or ("l", [tokens])."""
-
-    values: dict[bytes, bytes]
-    claims: dict[str, bytes]
 
 
 _JOB = None  # what the worker processes render: they inherit it when they are forked
@@ -196,8 +186,8 @@ def _render_share(share: tuple[int, int]):
     env, made, memo, fragments, sent = state["env"], state["made"], state["memo"], state["fragments"], state["sent"]
     done, nowhere, root, kept = [], set(), str(current), Kept({}, {})
     for page in pages[share[0]:share[1]]:
-        digest, layout, claims = _page_digest(page, salt, memo)
-        _keep(page.context, memo, sent, kept)
+        digest, layout, claims = page_digest(page, salt, memo)
+        keep(page.context, memo, sent, kept)
         old = before.get(page.path)
         if digest and old and old[0] == digest and os.path.isfile(os.path.join(root, page.path)):
             done.append(Rendered(page.path, digest, None, page.template, layout, claims))
@@ -207,99 +197,6 @@ def _render_share(share: tuple[int, int]):
         nowhere.update(unresolved(links, known, anchors))
         done.append(Rendered(page.path, digest, pack_links(links), page.template, layout, claims))
     return done, nowhere, kept.values, kept.claims
-
-
-def _page_digest(page: Page, salt: str, memo: dict) -> tuple[str, tuple, frozenset]:
-    """What a page's bytes depend on: its template set, base URL, path and context ('' if unknowable);
-    the page's context as tokens; and the claims whose views it shows.
-
-    Each value of the context is pickled and hashed once per process, however many pages share it
-    (the documents, a series); equal pickles mean equal values, so a page whose digest is unchanged
-    would render to the same bytes.
-    """
-    h = hashlib.sha1(f"{salt}\0{page.path}\0{page.template}".encode("utf-8", "surrogatepass"))
-    layout, claims = [], set()
-    try:
-        for key, value in page.context.items():
-            digest, token, refs = _value_digest(value, memo)
-            h.update(b"\0" + key.encode("utf-8") + b"=" + digest)
-            layout.append((key, token))
-            claims |= refs
-    except (pickle.PicklingError, TypeError, AttributeError):
-        return "", (), frozenset()
-    return h.hexdigest(), tuple(layout), frozenset(claims)
-
-
-NO_CLAIMS: frozenset = frozenset()
-
-
-def _value_digest(value, memo: dict) -> tuple[bytes, Any, frozenset]:
-    """A value's bytes for a page digest, its token (see Kept) and the ids of the claim views in it.
-
-    Text is taken as it is; a claim view as the hash of its pickle; a list as the hashes of its items;
-    anything else as the hash of its pickle, with each claim view in it pickled as a reference, and
-    the hashes of those views.
-    """
-    kind = type(value)
-    if kind is str or kind is Markup:  # most often a page's own: not worth a pickle and a place in memo
-        data = value.encode("utf-8", "surrogatepass")
-        return b"%s%d:%s" % (b"s" if kind is str else b"m", len(data), data), value, NO_CLAIMS
-    key = id(value)
-    hit = memo.get(key)
-    if hit is None:
-        if kind is list:
-            items = [_value_digest(v, memo) for v in value]
-            tokens = pickle.dumps([t for _, t, _ in items], protocol=5)
-            hit = (b"list" + b"".join(d for d, _, _ in items), ("l", hashlib.sha1(tokens).digest()),
-                   frozenset().union(*[c for _, _, c in items]), tokens)
-        elif kind is ClaimView:
-            data = pickle.dumps(value, protocol=5)
-            hit = (b"d" + hashlib.sha1(data).digest(), ("c", value["id"]), frozenset([value["id"]]), data)
-        else:
-            data, refs = _pickle_with_refs(value)
-            digest = hashlib.sha1(data)
-            for c in refs:
-                digest.update(_value_digest(c, memo)[0])
-            hit = (b"d" + digest.digest(), ("d", hashlib.sha1(data).digest()), frozenset(c["id"] for c in refs), data)
-        memo[key] = (*hit, value)  # value kept alive: its id stays unique
-    return hit[0], hit[1], hit[2]
-
-
-class _RefPickler(pickle.Pickler):
-    """Pickles each ClaimView in a value as a reference to its id, and lists the views it met."""
-
-    def __init__(self, file):
-        super().__init__(file, protocol=5)
-        self.claims: list = []
-
-    def persistent_id(self, obj):
-        if type(obj) is ClaimView:
-            self.claims.append(obj)
-            return obj["id"]
-        return None
-
-
-def _pickle_with_refs(value) -> tuple[bytes, list]:
-    f = io.BytesIO()
-    p = _RefPickler(f)
-    p.dump(value)
-    return f.getvalue(), p.claims
-
-
-def _keep(context: dict, memo: dict, sent: set, kept: Kept) -> None:
-    """Add to kept the pickles of the context's values that this process has not sent yet."""
-    for value in context.values():
-        hit = memo.get(id(value))
-        if hit is None or id(value) in sent:
-            continue
-        sent.add(id(value))
-        token, data = hit[1], hit[3]
-        if token[0] == "c":
-            kept.claims[token[1]] = data
-        else:
-            kept.values[token[1]] = data
-        if token[0] == "l":
-            _keep(dict(enumerate(hit[4])), memo, sent, kept)
 
 
 def _templates_digest(templates: Path, base_url: str) -> str:

@@ -2,7 +2,7 @@
 the contexts refer to, which pages show which claim, and each claim's place in the data files; in
 SQLite, read item by item (see rebuild.py). The ledger the build read is kept beside it.
 
-A page's context is kept as a layout of tokens (see render.Kept): text as it is, a claim view by id,
+A page's context is kept as a layout of tokens (see contexts.Kept): text as it is, a claim view by id,
 any other value by the hash of its pickle, in which each claim view is a reference to its id. So an
 edit to a claim's view reaches every page that shows it without touching what those pages keep.
 """
@@ -20,7 +20,8 @@ from pathlib import Path
 from .. import cache
 from .assemble import ClaimRow
 from .pages import ClaimView
-from .render import Kept, Rendered
+from .contexts import Kept
+from .render import Rendered
 
 VERSION = 2
 SCHEMA = """

@@ -1,0 +1,130 @@
+"""A page's context as what the page's bytes depend on (a digest), and as tokens that the next build
+can take up again without the rest of the site (see state.py)."""
+from __future__ import annotations
+
+import hashlib
+import io
+import pickle
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from markupsafe import Markup
+
+from .pages import ClaimView, Page
+
+
+class Kept(NamedTuple):
+    """The values of the pages' contexts, pickled with each ClaimView in them as a reference to its id:
+    `values` by the hash of their pickle, `claims` (the views) by id. A page's layout has a token for
+    each context key: the text itself, ("c", claim id), ("d", hash of a value's pickle) or ("l", hash of
+    the pickled list of its items' tokens)."""
+
+    values: dict[bytes, bytes]
+    claims: dict[str, bytes]
+
+
+def page_digest(page: Page, salt: str, memo: dict) -> tuple[str, tuple, frozenset]:
+    """What a page's bytes depend on: its template set, base URL, path and context ('' if unknowable);
+    the page's context as tokens; and the claims whose views it shows.
+
+    Each value of the context is pickled and hashed once per process, however many pages share it
+    (the documents, a series); equal pickles mean equal values, so a page whose digest is unchanged
+    would render to the same bytes.
+    """
+    h = hashlib.sha1(f"{salt}\0{page.path}\0{page.template}".encode("utf-8", "surrogatepass"))
+    layout, claims = [], set()
+    try:
+        for key, value in page.context.items():
+            digest, token, refs = _value_digest(value, memo)
+            h.update(b"\0" + key.encode("utf-8") + b"=" + digest)
+            layout.append((key, token))
+            claims |= refs
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return "", (), frozenset()
+    return h.hexdigest(), tuple(layout), frozenset(claims)
+
+
+NO_CLAIMS: frozenset = frozenset()
+
+
+def _value_digest(value, memo: dict) -> tuple[bytes, Any, frozenset]:
+    """A value's bytes for a page digest, its token (see Kept) and the ids of the claim views in it.
+
+    Text is taken as it is; a claim view as the hash of its pickle; a list as the hashes of its items;
+    anything else as the hash of its pickle, with each claim view in it pickled as a reference, and
+    the hashes of those views.
+    """
+    kind = type(value)
+    if kind is str or kind is Markup:  # most often a page's own: not worth a pickle and a place in memo
+        data = value.encode("utf-8", "surrogatepass")
+        return b"%s%d:%s" % (b"s" if kind is str else b"m", len(data), data), value, NO_CLAIMS
+    key = id(value)
+    hit = memo.get(key)
+    if hit is None:
+        if kind is list:
+            items = [_value_digest(v, memo) for v in value]
+            tokens = pickle.dumps([t for _, t, _ in items], protocol=5)
+            hit = (b"list" + b"".join(d for d, _, _ in items), ("l", hashlib.sha1(tokens).digest()),
+                   frozenset().union(*[c for _, _, c in items]), tokens)
+        elif kind is ClaimView:
+            data = pickle.dumps(value, protocol=5)
+            hit = (b"d" + hashlib.sha1(data).digest(), ("c", value["id"]), frozenset([value["id"]]), data)
+        else:
+            data, refs = _pickle_with_refs(value)
+            digest = hashlib.sha1(data)
+            for c in refs:
+                digest.update(_value_digest(c, memo)[0])
+            hit = (b"d" + digest.digest(), ("d", hashlib.sha1(data).digest()), frozenset(c["id"] for c in refs), data)
+        memo[key] = (*hit, value)  # value kept alive: its id stays unique
+    return hit[0], hit[1], hit[2]
+
+
+class _RefPickler(pickle.Pickler):
+    """Pickles each ClaimView in a value as a reference to its id, and lists the views it met."""
+
+    def __init__(self, file):
+        super().__init__(file, protocol=5)
+        self.claims: list = []
+
+    def persistent_id(self, obj):
+        if type(obj) is ClaimView:
+            self.claims.append(obj)
+            return obj["id"]
+        return None
+
+
+def _pickle_with_refs(value) -> tuple[bytes, list]:
+    f = io.BytesIO()
+    p = _RefPickler(f)
+    p.dump(value)
+    return f.getvalue(), p.claims
+
+
+def keep(context: dict, memo: dict, sent: set, kept: Kept) -> None:
+    """Add to kept the pickles of the context's values that this process has not sent yet."""
+    for value in context.values():
+        hit = memo.get(id(value))
+        if hit is None or id(value) in sent:
+            continue
+        sent.add(id(value))
+        token, data = hit[1], hit[3]
+        if token[0] == "c":
+            kept.claims[token[1]] = data
+        else:
+            kept.values[token[1]] = data
+        if token[0] == "l":
+            keep(dict(enumerate(hit[4])), memo, sent, kept)
+
+
+def load_value(data: bytes, views: Mapping[str, ClaimView]) -> Any:
+    """A value pickled as keep() keeps it, with the view of each claim it refers to taken from views."""
+    return _RefUnpickler(data, views).load()
+
+
+class _RefUnpickler(pickle.Unpickler):
+    def __init__(self, data: bytes, views: Mapping[str, ClaimView]):
+        super().__init__(io.BytesIO(data))
+        self.views = views
+
+    def persistent_load(self, pid):
+        return self.views[pid]
