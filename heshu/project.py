@@ -5,6 +5,8 @@ import contextlib
 import gc
 import hashlib
 import os
+import pickle
+import sqlite3
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -318,8 +320,11 @@ def _rebuild(project: Project, base_url: str | None, others: str, text: bytes, l
     if problems:
         return BuildResult(0, 0, list(meta.summary[2]) + problems)
     docs, _ = load_manifest(project.seeds)
-    done = rebuild(kept, project.site, project.templates, load_config(project, base_url), {d.id: d for d in docs},
-                   {entry.id: entry.fields for entry, _ in edits})
+    try:
+        done = rebuild(kept, project.site, project.templates, load_config(project, base_url), {d.id: d for d in docs},
+                       {entry.id: entry.fields for entry, _ in edits})
+    except (sqlite3.DatabaseError, pickle.UnpicklingError, EOFError):  # kept data damaged: a full build mends it
+        done = None
     if done is None:
         return None
     published, rows = done
