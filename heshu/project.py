@@ -312,7 +312,7 @@ def _rebuild(project: Project, base_url: str | None, others: str, text: bytes, l
     meta = kept.meta() if kept else None
     if meta is None or meta.others != others or last_build(project.site, meta.inputs, whole=False) is None:
         return None
-    before = kept.ledger()
+    before = kept.ledger(meta)
     edits = ledger_mod.edited_claims(before, text) if before is not None else None
     if not edits or any(fields - PEOPLE_FIELDS for _, fields in edits):
         return None  # more than such edits changed, or nothing did (and site/ lost a file)

@@ -99,14 +99,13 @@ class State:
         rows = dict(self.db.execute("select key, value from meta where key in ('version', 'meta')"))
         return pickle.loads(rows["meta"]) if rows.get("version") == VERSION else None
 
-    def ledger(self) -> bytes | None:
-        """The ledger the kept build read, if it is still the one meta names."""
+    def ledger(self, meta: Meta) -> bytes | None:
+        """The ledger the kept build read, if it is still the one its meta names."""
         try:
             data = self.path.with_suffix(".ledger").read_bytes()
         except OSError:
             return None
-        meta = self.meta()
-        return data if meta and hashlib.sha1(data).hexdigest() == meta.ledger else None
+        return data if hashlib.sha1(data).hexdigest() == meta.ledger else None
 
     def rows(self) -> Rows:
         (data,), = self.db.execute("select value from meta where key = 'rows'")
@@ -149,9 +148,7 @@ class State:
             self.path.unlink(missing_ok=True)  # the next rebuild is a full one
 
     def _rows(self, query: str, args: list):
-        for n in range(0, len(args), 500):  # SQLite's limit on the number of parameters
-            chunk = args[n:n + 500]
-            yield from self.db.execute(query.format(",".join("?" * len(chunk))), chunk)
+        return _select(self.db, query, args)
 
 
 def open_state(dest: Path) -> State | None:
@@ -207,6 +204,16 @@ def _rows_of(rows: dict[str, ClaimRow], digests: dict[str, str]) -> Rows:
                 tuple(digests[p] for p in DATA))
 
 
+PARAMETERS = 500  # the values bound in one query, below SQLite's limit
+
+
+def _select(db: sqlite3.Connection, query: str, args: list):
+    """The rows of query for every value in args, its `({})` filled with as many placeholders, a chunk at a time."""
+    for n in range(0, len(args), PARAMETERS):
+        chunk = args[n:n + PARAMETERS]
+        yield from db.execute(query.format(",".join("?" * len(chunk))), chunk)
+
+
 def _keep_ledger(path: Path, ledger: bytes) -> None:
     target = path.with_suffix(".ledger")
     tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
@@ -227,7 +234,7 @@ def _write(db: sqlite3.Connection, meta_of: Meta, pages: list[Rendered], kept: K
         added = [(claim, p.path) for p in pages for claim in p.claims]
     else:  # a claim is still shown by the pages that showed it: only the pairs new now are added
         had = {path: set(pickle.loads(claims)) for path, claims in
-               State(db, Path())._rows("select path, claims from page where path in ({})", [p.path for p in pages])}
+               _select(db, "select path, claims from page where path in ({})", [p.path for p in pages])}
         added = [(claim, p.path) for p in pages for claim in p.claims if claim not in had.get(p.path, ())]
     db.executemany("insert or replace into meta values (?, ?)",
                    [("version", VERSION), ("meta", pickle.dumps(meta_of, protocol=5)),
@@ -240,7 +247,7 @@ def _write(db: sqlite3.Connection, meta_of: Meta, pages: list[Rendered], kept: K
     for claim, path in added:
         shown.setdefault(claim, set()).add(path)
     if not whole:
-        for claim, paths in State(db, Path())._rows("select claim, paths from shown where claim in ({})", list(shown)):
+        for claim, paths in _select(db, "select claim, paths from shown where claim in ({})", list(shown)):
             shown[claim].update(pickle.loads(paths))
     db.executemany("insert or replace into shown values (?, ?)",
                    [(claim, pickle.dumps(sorted(paths), protocol=5)) for claim, paths in shown.items()])
