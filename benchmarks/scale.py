@@ -40,9 +40,15 @@ def run_step(root: Path, *command: str) -> tuple[float, int, str]:
             f"{str(root)!r}, *{list(command)!r}], capture_output=True, text=True);"
             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss);"
             "print(p.stdout + p.stderr, file=sys.stderr)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=STEP_ENV)
     seconds, peak = done.stdout.split()
     return float(seconds), int(peak), done.stderr
+
+
+# The steps run as Python runs by default, writing the bytecode of the modules it compiles, so that
+# a run after the first does not compile Heshu's modules again (a machine may turn that off with
+# PYTHONDONTWRITEBYTECODE; main() says whether this one did).
+STEP_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def jinja_floor(pages: int, out: Path) -> float:
@@ -209,6 +215,8 @@ def main() -> int:
     work.mkdir(parents=True, exist_ok=True)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()} {platform.release()}")
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        print("PYTHONDONTWRITEBYTECODE is set here: the steps run without it, as Python runs by default")
     print(f"10,000 files of 5 KB in nested folders: {files_floor(work / 'files'):.2f} s")
     before = cpu_times()
     rows = [measure(n, work) for n in args.sizes]

@@ -19,11 +19,22 @@ def cache_dir() -> Path:
 
 def read(name: str) -> Any:
     """What was stored under name, or None (a missing or unreadable cache is no error)."""
+    parts = read_parts(name, 1)
+    return parts[0] if parts else None
+
+
+def read_parts(name: str, count: int) -> list | None:
+    """The first `count` of the values stored under name as pickled_parts() pickled them, or None."""
     try:
         with open(cache_dir() / name, "rb") as f:
-            return pickle.load(f)
+            return [pickle.load(f) for _ in range(count)]
     except Exception:  # a cache from another version, or a half-written one
         return None
+
+
+def pickled_parts(*values: Any) -> bytes:
+    """Values pickled one after the other, for write_pickled(): read_parts() reads only as many as it needs."""
+    return b"".join(pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL) for v in values)
 
 
 def write(name: str, value: Any) -> None:
@@ -68,14 +79,30 @@ def code_digest() -> str:
     """A digest of Heshu's code and data and the versions of the packages it uses: what a cached
     result was computed with."""
     import sys
-    from importlib import metadata
     h = hashlib.sha1(sys.version.encode("utf-8"))
     for name in PACKAGES:
-        try:
-            h.update(metadata.version(name).encode("utf-8"))
-        except metadata.PackageNotFoundError:
-            h.update(b"-")
+        h.update(_installed(name).encode("utf-8"))
     here = Path(__file__).parent
     add_files(h, here, "*.py")
     add_files(h, here / "data")
     return h.hexdigest()
+
+
+def _installed(package: str) -> str:
+    """The name of the package's installed metadata folder, `<name>-<version>.dist-info`, first on
+    sys.path ('-' if none): its version, without importlib.metadata's cost of reading the metadata."""
+    import sys
+    wanted = _normal(package)
+    for entry in sys.path:
+        try:
+            names = sorted(os.listdir(entry or "."))
+        except OSError:
+            continue
+        for found in names:
+            if found.endswith((".dist-info", ".egg-info")) and _normal(found.split("-", 1)[0]) == wanted:
+                return found
+    return "-"
+
+
+def _normal(name: str) -> str:
+    return name.lower().replace("-", "_").replace(".", "_")

@@ -8,7 +8,7 @@ import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -254,7 +254,7 @@ def edited_claims(old: bytes, new: bytes, shown: str = "claims.yaml") -> list[tu
     fields that changed, if that is all that differs: claims edited in place, each written as `save`
     writes it. None if anything else changed. Only the items around the bytes that differ are read.
     """
-    start, end = _common_prefix(old, new), _common_prefix(old[::-1], new[::-1])
+    start, end = _common_prefix(old, new), _common_suffix(old, new)
     if start == len(old) == len(new):
         return []
     end = min(end, min(len(old), len(new)) - start)  # the same bytes, not counted at both ends
@@ -287,9 +287,18 @@ def edited_claims(old: bytes, new: bytes, shown: str = "claims.yaml") -> list[tu
 
 def _common_prefix(a: bytes, b: bytes) -> int:
     """How many bytes a and b have in common at their start (compared a block at a time)."""
+    return _common(a, b, lambda x, at, step: x[at:at + step])
+
+
+def _common_suffix(a: bytes, b: bytes) -> int:
+    """How many bytes a and b have in common at their end."""
+    return _common(a, b, lambda x, at, step: x[len(x) - at - step:len(x) - at])
+
+
+def _common(a: bytes, b: bytes, block: Callable[[bytes, int, int], bytes]) -> int:
     n, at, step = min(len(a), len(b)), 0, 1 << 16
     while step:
-        while at + step <= n and a[at:at + step] == b[at:at + step]:
+        while at + step <= n and block(a, at, step) == block(b, at, step):
             at += step
         step //= 2
     return at

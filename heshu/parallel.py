@@ -1,7 +1,6 @@
 """Work on the other core while this process goes on: a call run in a forked process."""
 from __future__ import annotations
 
-import multiprocessing
 import os
 from typing import Any, Callable
 
@@ -21,6 +20,7 @@ def _run() -> None:
 
 def can_fork() -> bool:
     """True where a forked process could run beside this one (fork exists, and a second core)."""
+    import multiprocessing  # imported when first needed, as in_background() does: a quick rebuild needs none
     return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -39,6 +39,7 @@ def in_background(func: Callable, *args, worth_it: bool = True) -> Callable[[], 
         except Exception as e:
             outcome = (False, e)
         return lambda: _unwrap(outcome)
+    import multiprocessing
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     _TASK = (func, args, send)

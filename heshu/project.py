@@ -266,11 +266,12 @@ def run_build(project: Project, log: Log = quiet, base_url: str | None = None) -
     from .site.pages import SiteInput
     from .site.publish import last_build, publish
     others, text = build_others(project, base_url), _ledger_bytes(project)
-    inputs = _inputs(others, text)
+    ledger_digest = hashlib.sha1(text).hexdigest()
+    inputs = _inputs(others, ledger_digest)
     summary = last_build(project.site, inputs)
     if summary is not None:
         return BuildResult(*summary, unchanged=True)
-    patched = _rebuild(project, base_url, others, text, log)
+    patched = _rebuild(project, base_url, others, text, ledger_digest, log)
     if patched is not None:
         return patched
     checked = run_check(project, log)
@@ -287,7 +288,7 @@ def run_build(project: Project, log: Log = quiet, base_url: str | None = None) -
     published = publish(site, project.templates, project.site, inp.config["base_url"])
     result = BuildResult(len(site.pages), len(checked.links.facts), corpus.problems)
     _built(project, base_url, inputs, published, lambda done: state.save(
-        project.site, state.Meta(inputs, others, hashlib.sha1(text).hexdigest(), done), text, published), result)
+        project.site, state.Meta(inputs, others, ledger_digest, done), text, published), result)
     return result
 
 
@@ -301,7 +302,8 @@ def _built(project: Project, base_url: str | None, inputs: str, published, keep:
         remember(project.site, inputs, published.paths, summary)
 
 
-def _rebuild(project: Project, base_url: str | None, others: str, text: bytes, log: Log) -> BuildResult | None:
+def _rebuild(project: Project, base_url: str | None, others: str, text: bytes, ledger_digest: str,
+             log: Log) -> BuildResult | None:
     """The build after edits to people's fields of claims since the last build (see heshu.site.rebuild),
     or None if more than that changed."""
     from .site import state
@@ -331,16 +333,16 @@ def _rebuild(project: Project, base_url: str | None, others: str, text: bytes, l
     log(f"build: {len(edits)} claims edited in people's fields only: rewrote the {len(published.pages)} pages "
         "that show them")
     result = BuildResult(*meta.summary)
-    inputs = _inputs(others, text)
+    inputs = _inputs(others, ledger_digest)
     _built(project, base_url, inputs, published, lambda summary: kept.patch(
-        state.Meta(inputs, others, hashlib.sha1(text).hexdigest(), summary), text, published, rows), result)
+        state.Meta(inputs, others, ledger_digest, summary), text, published, rows), result)
     return result
 
 
 def build_inputs(project: Project, base_url: str | None = None) -> str:
     """A digest of everything a build reads: the reports, the ledger, the templates, the ledger's git
     history, the base URL, and the code, data and packages of Heshu."""
-    return _inputs(build_others(project, base_url), _ledger_bytes(project))
+    return _inputs(build_others(project, base_url), hashlib.sha1(_ledger_bytes(project)).hexdigest())
 
 
 def build_others(project: Project, base_url: str | None = None) -> str:
@@ -357,5 +359,5 @@ def _ledger_bytes(project: Project) -> bytes:
     return project.ledger.read_bytes() if project.ledger.is_file() else b"\0none"
 
 
-def _inputs(others: str, ledger: bytes) -> str:
-    return hashlib.sha1(others.encode("ascii") + b"\0" + ledger).hexdigest()
+def _inputs(others: str, ledger_digest: str) -> str:
+    return hashlib.sha1(f"{others}\0{ledger_digest}".encode("ascii")).hexdigest()

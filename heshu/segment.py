@@ -6,7 +6,6 @@ texts it has seen, such as `link` on an unchanged ledger, never loads jieba's di
 from __future__ import annotations
 
 import functools
-import logging
 from dataclasses import dataclass
 
 from . import cache
@@ -22,6 +21,8 @@ class Token:
 
 @functools.lru_cache(maxsize=1)
 def _tagger():
+    import logging
+
     import jieba
     import jieba.posseg
 

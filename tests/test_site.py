@@ -409,30 +409,56 @@ def test_checks_are_paged_failing_first_and_each_listed_once(tmp_path, monkeypat
     assert check_links(root / "site") == []
 
 
+def list_pages(site: Path, folder: str, title: str) -> list[str]:
+    """The pages of a paged list (folder/index.html, folder/page/2/index.html, …), each checked to be
+    marked as the page it is, in its pager and its title; and that there is no page after the last."""
+    first = (site / folder / "index.html").read_text(encoding="utf-8")
+    count = int(re.search(r"第 1 / (\d+) 页", first).group(1))
+    texts = []
+    for n in range(1, count + 1):
+        text = (site / folder / ("index.html" if n == 1 else f"page/{n}/index.html")).read_text(encoding="utf-8")
+        assert f'<span aria-current="page">{n}</span>' in text and f"{title}（第 {n} 页）" in text
+        texts.append(text)
+    assert not (site / folder / "page" / str(count + 1)).exists()
+    return texts
+
+
 def test_the_claim_list_is_paged_in_report_order_and_filters_only_its_page(tmp_path, monkeypatch):
     from heshu.site import assemble
     monkeypatch.setattr(assemble, "CLAIMS_PER_PAGE", 40)
     root = copy_project(tmp_path)
     assert build.main(["--root", str(root), "build"]) == 0
     site = root / "site"
-    first = (site / "claims" / "index.html").read_text(encoding="utf-8")
-    count = int(re.search(r"第 1 / (\d+) 页", first).group(1))
     order = [d.id for d in load_manifest(root / "seeds")[0]]
     listed, docs_offered = [], []
-    for n in range(1, count + 1):
-        text = (site / "claims" / ("index.html" if n == 1 else f"page/{n}/index.html")).read_text(encoding="utf-8")
-        assert f'<span aria-current="page">{n}</span>' in text and f"全部数字（第 {n} 页）" in text
+    pages = list_pages(site, "claims", "全部数字")
+    for text in pages:
         rows = re.findall(r'<tr data-doc="([^"]+)".*?\n<td><a href="[./]*claims/([^/]+)/index.html">', text)
         assert 0 < len(rows) <= 40 and "筛选只在本页" in text
         listed += rows
         docs_offered.append((sorted({d for d, _ in rows}, key=order.index),
                              re.findall(r'<option value="([^"]+)">[^<]*</option>', text.split('name="doc"')[1].split("</select>")[0])))
-    assert not (site / "claims" / "page" / str(count + 1)).exists()
     claims = json.loads((site / "data" / "claims.json").read_text(encoding="utf-8"))
-    assert sorted(i for _, i in listed) == sorted(c["id"] for c in claims) and count == -(-len(claims) // 40)
+    assert sorted(i for _, i in listed) == sorted(c["id"] for c in claims) and len(pages) == -(-len(claims) // 40)
     assert [d for d, _ in listed] == sorted((d for d, _ in listed), key=order.index)
     assert all(rows == offered for rows, offered in docs_offered)  # the report filter offers the page's reports
     assert check_links(site) == []
+
+
+def test_the_target_table_is_paged_and_lists_each_target_once(tmp_path, monkeypatch):
+    from heshu.site import assemble
+    monkeypatch.setattr(assemble, "TARGETS_PER_PAGE", 2)
+    root = copy_project(tmp_path)
+    assert build.main(["--root", str(root), "build"]) == 0
+    listed = []
+    pages = list_pages(root / "site", "targets", "目标追踪")
+    for text in pages:
+        rows = re.findall(r'<tr>\n  <td><a class="claim-link[^"]*" href="[./]*claims/([^/]+)/index.html">', text)
+        assert 0 < len(rows) <= 2
+        listed += rows
+    targets = project.run_check(project.Project(root)).links.targets
+    assert sorted(listed) == sorted(t.target.id for t in targets) and len(pages) == -(-len(targets) // 2) > 1
+    assert check_links(root / "site") == []
 
 
 def test_the_garbage_collector_runs_again_after_a_command(tmp_path):

@@ -12,7 +12,10 @@ from .urls import absolute, chart_file, page_path
 
 HOME_SERIES = 6
 CHECKS_PER_PAGE = 500  # a page a phone can still open
-CLAIMS_PER_PAGE = 500  # rows of the claim list, about 230 KB of HTML: also what a verdict edit re-renders of it
+# Rows of the claim list and of the target table (about 90 KB of HTML): also what a verdict edit
+# renders again of them, for each list that shows the claim (Datasette shows 100 rows a page).
+CLAIMS_PER_PAGE = 200
+TARGETS_PER_PAGE = 200
 RECENT = 10
 FEED = 50
 PEOPLE_PAGES = ("index.html", "feed.xml")  # the pages people_lists() makes parts of
@@ -61,7 +64,6 @@ def assemble(inp: SiteInput) -> Site:
                                          "series": _main_series(series), **lists["index.html"]}),
         Page(page_path("docs"), "docs.html", {**common, "by_doc": {d: len(v) for d, v in by_doc.items()}}),
         Page(page_path("series-index"), "series_index.html", {**common, "series": sorted(heads.values(), key=lambda s: s["title"])}),
-        Page(page_path("targets"), "targets.html", {**common, "targets": targets}),
         Page(page_path("search"), "search.html", common),
         Page(page_path("data"), "data.html", {**common, "count": len(claims)}),
         Page(page_path("methodology"), "page.html", {**common, "title": "方法说明",
@@ -72,6 +74,7 @@ def assemble(inp: SiteInput) -> Site:
     rows = [View({k: v for k, v in ch.items() if k != "claims"}) for ch in checks]  # a table's: without the claims
     check_lists = _paged("checks", "checks.html", rows, CHECKS_PER_PAGE, common)
     pages += check_lists + _paged("claims", "claims.html", _in_order(claims, inp), CLAIMS_PER_PAGE, common)
+    pages += _paged("targets", "targets.html", targets, TARGETS_PER_PAGE, common)
     checks_of_series: dict[str, list[dict]] = {}
     for ch, row in zip(checks, rows):
         for sid in series_of_check[ch["id"]]:
@@ -151,7 +154,7 @@ def _head(s: dict) -> View:
 
 def _main_series(series: dict[str, dict]) -> list[dict]:
     ranked = sorted(series.values(), key=lambda s: (-len(s["members"]), s["title"]))[:HOME_SERIES]
-    return [{**s, "chart": series_chart(s, series_points(s, "index.html"), small=True)} for s in ranked]
+    return [View(_head(s), chart=series_chart(s, series_points(s, "index.html"), small=True)) for s in ranked]
 
 
 def _claim_files(inp, claims, blocks) -> tuple[dict[str, bytes], dict[str, ClaimRow]]:

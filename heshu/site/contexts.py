@@ -67,16 +67,29 @@ def _value_digest(value, memo: dict) -> tuple[bytes, Any, frozenset]:
             hit = (b"list" + b"".join(d for d, _, _ in items), ("l", hashlib.sha1(tokens).digest()),
                    frozenset().union(*[c for _, _, c in items]), tokens)
         elif kind is ClaimView:
-            data = pickle.dumps(value, protocol=5)
-            hit = (b"d" + hashlib.sha1(data).digest(), ("c", value["id"]), frozenset([value["id"]]), data)
+            hit = _view_hit(value, pickle.dumps(value, protocol=5))
         else:
-            data, refs = _pickle_with_refs(value)
-            digest = hashlib.sha1(data)
-            for c in refs:
-                digest.update(_value_digest(c, memo)[0])
-            hit = (b"d" + digest.digest(), ("d", hashlib.sha1(data).digest()), frozenset(c["id"] for c in refs), data)
+            hit = _pickled_hit(*_pickle_with_refs(value), memo)
         memo[key] = (*hit, value)  # value kept alive: its id stays unique
     return hit[0], hit[1], hit[2]
+
+
+def known_view(memo: dict, view: ClaimView, data: bytes) -> None:
+    """Note in a memo for page_digest() that this claim view pickles to data (as a build kept it), so
+    that it is not pickled again."""
+    memo[id(view)] = (*_view_hit(view, data), view)
+
+
+def _view_hit(view: ClaimView, data: bytes) -> tuple:
+    return b"d" + hashlib.sha1(data).digest(), ("c", view["id"]), frozenset([view["id"]]), data
+
+
+def _pickled_hit(data: bytes, refs: list[ClaimView], memo: dict) -> tuple:
+    """A value's memo entry from its pickle (with references to claim views) and the views referred to."""
+    digest = hashlib.sha1(data)
+    for c in refs:
+        digest.update(_value_digest(c, memo)[0])
+    return b"d" + digest.digest(), ("d", hashlib.sha1(data).digest()), frozenset(c["id"] for c in refs), data
 
 
 class _RefPickler(pickle.Pickler):
@@ -116,15 +129,24 @@ def keep(context: dict, memo: dict, sent: set, kept: Kept) -> None:
             keep(dict(enumerate(hit[4])), memo, sent, kept)
 
 
-def load_value(data: bytes, views: Mapping[str, ClaimView]) -> Any:
-    """A value pickled as keep() keeps it, with the view of each claim it refers to taken from views."""
-    return _RefUnpickler(data, views).load()
+def load_value(data: bytes, views: Mapping[str, ClaimView], memo: dict | None = None) -> Any:
+    """A value pickled as keep() keeps it, with the view of each claim it refers to taken from views.
+    With a memo, notes there what page_digest() needs of the value, from these very bytes: pickled
+    again, the value need not give the same bytes (pickle writes a string it met before as a reference,
+    and once unpickled, which of its strings are the very objects found in the claim views differs)."""
+    unpickler = _RefUnpickler(data, views)
+    value = unpickler.load()
+    if memo is not None:
+        memo[id(value)] = (*_pickled_hit(data, unpickler.refs, memo), value)
+    return value
 
 
 class _RefUnpickler(pickle.Unpickler):
     def __init__(self, data: bytes, views: Mapping[str, ClaimView]):
         super().__init__(io.BytesIO(data))
-        self.views = views
+        self.views, self.refs = views, []
 
     def persistent_load(self, pid):
-        return self.views[pid]
+        view = self.views[pid]
+        self.refs.append(view)  # in the order the pickler met them, as _pickled_hit takes them
+        return view

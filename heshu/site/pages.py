@@ -6,9 +6,8 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from .. import resources
@@ -19,6 +18,9 @@ from ..numbers import format_value
 from . import charts, export, search
 from .history import Change
 from .urls import SAFE_ID, absolute, href, page_path, safe_link
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 
 @dataclass
@@ -93,6 +95,7 @@ def inert_utf8(data: bytes) -> bytes:
 
 def markdown() -> MarkdownIt:
     """Notes and the methodology as markdown: raw HTML off, links only to http(s), mailto and relative."""
+    from markdown_it import MarkdownIt  # imported when first needed: a quick rebuild often needs none
     md = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False})
     md.validateLink = safe_link
     return md

@@ -23,7 +23,7 @@ from .pages import Site
 from .contexts import Kept
 from .render import Rendered, check_paths, dangling, put, render_pages, unpack_links
 
-RECORD_VERSION = 5
+RECORD_VERSION = 6
 
 
 class Published(NamedTuple):
@@ -55,7 +55,7 @@ def publish(site: Site, templates: Path, dest: Path, base_url: str, workers: int
         shutil.rmtree(staging, ignore_errors=True)
         raise
     record["serial"] = os.urandom(8).hex()  # what a later patch's record names as the one it changes
-    writes, removes = [(_record_key(dest), pickle.dumps(record, protocol=5))], [_delta_key(dest)]
+    writes, removes = [(_record_key(dest), _pickled_record(record))], [_delta_key(dest)]
     if not before:
         swap(staging, dest)
         _apply(writes, removes)
@@ -67,37 +67,51 @@ def publish(site: Site, templates: Path, dest: Path, base_url: str, workers: int
     return Published([p.path for p in site.pages] + sorted(record["files"]), rows, kept, site.rows(), record["files"])
 
 
-def patch(site: Site, dest: Path, templates: Path, base_url: str) -> Published | None:
+def patch(site: Site, dest: Path, templates: Path, base_url: str, memo: dict | None = None) -> Published | None:
     """Rewrite these pages and files of the site the last build wrote to dest, and leave its others as
-    they are: for a rebuild that knows which pages an edit reaches. None if there is no such build."""
+    they are: for a rebuild that knows which pages an edit reaches. None if there is no such build.
+    `memo`: what is known of the pages' values, as for render_pages()."""
     staging = dest.with_name(dest.name + ".tmp")
-    before, delta = _read_record(dest) if dest.is_dir() and not _journal(dest).exists() else (None, None)
+    before, delta = _read_record(dest, links=False) if dest.is_dir() and not _journal(dest).exists() else (None, None)
     if before is None or not {p.path for p in site.pages} <= before["pages"].keys():
         return None
     cache.remove(_stamp_key(dest))
     recover(dest)
     staging.mkdir()
     try:
-        record, rows, kept = _stage(site, templates, site.files, staging, dest, base_url, before, 1, whole=False)
+        record, rows, kept = _stage(site, templates, site.files, staging, dest, base_url, before, 1, whole=False,
+                                    memo=memo)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    delta = {"serial": before["serial"], "pages": {**delta["pages"], **{r.path: record["pages"][r.path] for r in rows}},
+    rendered = [r for r in rows if r.links is not None]  # a page left as it was keeps its entry
+    delta = {"serial": before["serial"], "pages": {**delta["pages"], **{r.path: r.digest for r in rendered}},
+             "links": {**delta["links"], **{r.path: r.links for r in rendered}},
              "files": {**delta["files"], **{path: record["files"][path] for path in site.files}}}
     _commit(staging, dest, [], [(_delta_key(dest), pickle.dumps(delta, protocol=5))], [])
     return Published(list(record["pages"]) + sorted(record["files"]), rows, kept, site.rows(), record["files"])
 
 
-def _read_record(dest: Path) -> tuple[dict | None, dict | None]:
+def _read_record(dest: Path, links: bool = True) -> tuple[dict | None, dict | None]:
     """The record of the last build to dest (None if there is none, or it is another version's), with the
-    changes patch() made since (also returned on their own)."""
-    base = _valid(cache.read(_record_key(dest)))
+    changes patch() made since (also returned on their own). Its "pages" are the pages' digests by path;
+    its "links", read only if asked for, their links (as pack_links() writes them)."""
+    parts = cache.read_parts(_record_key(dest), 2 if links else 1)
+    base = _valid(parts[0]) if parts else None
     if base is None:
         return None, None
     delta = cache.read(_delta_key(dest))
     if not isinstance(delta, dict) or delta.get("serial") != base.get("serial"):
-        return base, {"pages": {}, "files": {}}
-    return {**base, "pages": {**base["pages"], **delta["pages"]}, "files": {**base["files"], **delta["files"]}}, delta
+        delta = {"pages": {}, "links": {}, "files": {}}
+    record = {**base, "pages": {**base["pages"], **delta["pages"]}, "files": {**base["files"], **delta["files"]}}
+    if links:
+        record["links"] = {**parts[1], **delta["links"]}
+    return record, delta
+
+
+def _pickled_record(record: dict) -> bytes:
+    """The record as two pickles: the pages' links after the rest, which a rebuild seldom needs."""
+    return cache.pickled_parts({k: v for k, v in record.items() if k != "links"}, record["links"])
 
 
 def _changed(staging: Path, record: dict, before: dict) -> bool:
@@ -107,7 +121,8 @@ def _changed(staging: Path, record: dict, before: dict) -> bool:
 
 def remember(dest: Path, inputs: str, paths: list[str], summary: tuple) -> None:
     """Note that dest now holds the site built from `inputs` (a digest of all a build reads)."""
-    cache.write(_stamp_key(dest), {"version": RECORD_VERSION, "inputs": inputs, "paths": paths, "summary": summary})
+    cache.write_pickled(_stamp_key(dest), cache.pickled_parts(
+        {"version": RECORD_VERSION, "inputs": inputs, "summary": summary}, paths))  # the paths read only if need be
 
 
 def last_build(dest: Path, inputs: str, whole: bool = True) -> tuple | None:
@@ -117,23 +132,28 @@ def last_build(dest: Path, inputs: str, whole: bool = True) -> tuple | None:
     if not isinstance(stamp, dict) or stamp.get("version") != RECORD_VERSION or stamp.get("inputs") != inputs \
             or _journal(dest).exists():
         return None  # none, another version's, another build's, or one whose commit is unfinished
-    root = str(dest)
-    if whole and not all(os.path.isfile(os.path.join(root, path)) for path in stamp["paths"]):
-        return None
+    if whole:
+        _, paths = cache.read_parts(_stamp_key(dest), 2) or (None, None)
+        root = str(dest)
+        if not isinstance(paths, list) or not all(os.path.isfile(os.path.join(root, path)) for path in paths):
+            return None
     return stamp["summary"]
 
 
 def _stage(site: Site, templates: Path, files: dict[str, bytes], staging: Path, current: Path, base_url: str,
-           before: dict | None, workers: int | None, whole: bool = True) -> tuple[dict, list[Rendered], Kept]:
+           before: dict | None, workers: int | None, whole: bool = True, memo: dict | None = None
+           ) -> tuple[dict, list[Rendered], Kept]:
     """Write into staging every page and file that `current` lacks or has with other bytes; the new record,
     the pages, and their contexts' values. With whole=False the site is the last build's (`before`) with
-    these pages and files in place of its own."""
+    these pages and files in place of its own, and a page left as it was keeps no links in its row."""
     known = {p.path for p in site.pages} | set(files)
     if not whole:
         known |= before["pages"].keys() | before["files"].keys()
     anchors = site.anchors if whole else before["anchors"]
     rows, nowhere, kept = render_pages(replace(site, anchors=anchors), templates, staging, base_url,
-                                       before["pages"] if before else {}, current, known, workers)
+                                       before["pages"] if before else {}, current, known, workers, memo)
+    if whole and before:  # a page left as it was has the links it had
+        rows = [row if row.links is not None else row._replace(links=before["links"][row.path]) for row in rows]
     later = site.pending()  # made on the other core while the pages were rendered
     check_paths(sorted(later), known if whole else set())
     files = {**files, **later}
@@ -149,10 +169,11 @@ def _stage(site: Site, templates: Path, files: dict[str, bytes], staging: Path, 
     broken = dangling(nowhere, known, anchors)
     if broken:
         raise HeshuError(broken)
-    pages = {row.path: (row.digest, row.links) for row in rows}
-    if not whole:
-        pages, digests = {**before["pages"], **pages}, {**before["files"], **digests}
-    return {"version": RECORD_VERSION, "pages": pages, "files": digests, "anchors": anchors}, rows, kept
+    pages = {row.path: row.digest for row in rows}
+    if not whole:  # the links of the pages not given are not read: patch() keeps only the new ones
+        return {"pages": {**before["pages"], **pages}, "files": {**before["files"], **digests}}, rows, kept
+    return {"version": RECORD_VERSION, "pages": pages, "links": {row.path: row.links for row in rows},
+            "files": digests, "anchors": anchors}, rows, kept
 
 
 def _valid(record) -> dict | None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..model import Document
 from .assemble import PEOPLE_PAGES, claim_row, people_lists
-from .contexts import load_value
+from .contexts import known_view, load_value
 from .pages import ClaimView, Page, Rating, Site, people_view
 from .publish import Published, patch
 from .state import DATA, Rows, State, claim_files, ratings_after, rows_after
@@ -39,7 +39,7 @@ def rebuild(kept: State, dest: Path, templates: Path, config: dict, docs: dict[s
     for path, values in people_lists(ratings, docs_shown, views.__getitem__).items():
         pages[path].context.update(values)
     published = patch(Site(sorted(pages.values(), key=lambda p: p.path), files, rows=lambda: edited), dest,
-                      templates, config["base_url"])
+                      templates, config["base_url"], views.memo)
     return None if published is None else (published, rows_after(rows, edited, published.files))
 
 
@@ -53,19 +53,24 @@ def _claim_files(dest: Path, rows: Rows, edited: dict) -> dict[str, bytes] | Non
 
 
 class _Views(dict):
-    """Claim views by id, each read from what was kept when first asked for."""
+    """Claim views by id, each read from what was kept when first asked for; and, in `memo`, what those
+    views pickle to (for contexts.page_digest)."""
 
     def __init__(self, kept: State):
         super().__init__()
-        self.kept = kept
+        self.kept, self.memo = kept, {}
 
     def __missing__(self, cid: str) -> ClaimView:
-        view = self[cid] = self.kept.view(cid)
-        return view
+        self.read([cid])
+        if cid not in self:
+            raise KeyError(cid)  # not kept
+        return self[cid]
 
     def read(self, ids) -> None:
         """Read these views, if not read yet."""
-        self.update(self.kept.views([cid for cid in ids if cid not in self]))
+        for cid, data in self.kept.views([cid for cid in ids if cid not in self]).items():
+            view = self[cid] = pickle.loads(data)
+            known_view(self.memo, view, data)
 
 
 def _pages(kept: State, paths: set[str], views: _Views) -> dict[str, Page] | None:
@@ -89,7 +94,7 @@ def _pages(kept: State, paths: set[str], views: _Views) -> dict[str, Page] | Non
                 views.read(t[1] for t in tokens if not isinstance(t, str) and t[0] == "c")  # at once, not one by one
                 loaded[what] = [value(t) for t in tokens]
             else:
-                loaded[what] = load_value(data, views)
+                loaded[what] = load_value(data, views, views.memo)
         return loaded[what]
 
     try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import html
-import multiprocessing
 import os
 import posixpath
 import re
@@ -119,22 +118,25 @@ def _partials(env: Environment, base_url: str, fragments: dict):
 
 
 def render_pages(site: Site, templates: Path, out: Path, base_url: str, before: dict, current: Path,
-                 known: set[str], workers: int | None = None) -> tuple[list[Rendered], set[tuple], Kept]:
+                 known: set[str], workers: int | None = None, memo: dict | None = None
+                 ) -> tuple[list[Rendered], set[tuple], Kept]:
     """Render into out every page that is not already in `current` as it would be; a row per page, the
     links of the rendered pages that lead to no path in `known` or to a missing anchor, and the values
     of the pages' contexts as the next build may take them up again (Kept).
 
     A page is left alone when its digest (context, templates and base URL) is the one `before`
-    recorded for the file in `current`: it would render to the same bytes. Pages are rendered by
-    several processes where there are several cores and many pages.
+    recorded for the file in `current` (by path): it would render to the same bytes; its row's links
+    are None then. Pages are rendered by several processes where there are several cores and many
+    pages. `memo` may hold what is already known of the contexts' values (see contexts.known_view).
     """
     workers = workers or min(os.cpu_count() or 1, 4)
     global _JOB
     _JOB = (site.pages, templates, out, base_url, _templates_digest(templates, base_url), before, current, known,
-            site.anchors, {})
+            site.anchors, {"memo": memo or {}})
     gc.freeze()  # the site's objects live until the end: the collector need not walk them again and again
     try:
         if workers > 1 and len(site.pages) > 400 and parallel.can_fork():
+            import multiprocessing  # here: a rebuild of a few pages renders them in this process
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 shares = list(pool.imap(_render_share, _shares(len(site.pages), workers)))
         else:
@@ -142,8 +144,7 @@ def render_pages(site: Site, templates: Path, out: Path, base_url: str, before: 
     finally:
         _JOB = None
         gc.unfreeze()
-    rows = [row if row.links is not None else row._replace(links=before[row.path][1])  # None: as before (not sent)
-            for share in shares for row in share[0]]
+    rows = [row for share in shares for row in share[0]]
     kept = Kept({}, {})
     for _, _, values, claims in shares:
         kept.values.update(values)
@@ -152,8 +153,9 @@ def render_pages(site: Site, templates: Path, out: Path, base_url: str, before: 
 
 
 class Rendered(NamedTuple):
-    """A page as render_pages() left it: its digest, its links (as pack_links() writes them), its template,
-    its context as tokens (see contexts.Kept) and the ids of the claims whose views it shows."""
+    """A page as render_pages() left it: its digest, its links (as pack_links() writes them; None if it was
+    left as it was), its template, its context as tokens (see contexts.Kept) and the ids of the claims
+    whose views it shows."""
 
     path: str
     digest: str
@@ -181,15 +183,14 @@ def _shares(n: int, workers: int, alone: int = 32, size: int = 256) -> list[tupl
 
 def _render_share(share: tuple[int, int]):
     pages, templates, out, base_url, salt, before, current, known, anchors, state = _JOB
-    if not state:  # once per process: what its pages can share
-        state.update(env=environment(templates), made=set(), memo={}, fragments={}, sent=set())
+    if "env" not in state:  # once per process: what its pages can share
+        state.update(env=environment(templates), made=set(), fragments={}, sent=set())
     env, made, memo, fragments, sent = state["env"], state["made"], state["memo"], state["fragments"], state["sent"]
     done, nowhere, root, kept = [], set(), str(current), Kept({}, {})
     for page in pages[share[0]:share[1]]:
         digest, layout, claims = page_digest(page, salt, memo)
         keep(page.context, memo, sent, kept)
-        old = before.get(page.path)
-        if digest and old and old[0] == digest and os.path.isfile(os.path.join(root, page.path)):
+        if digest and before.get(page.path) == digest and os.path.isfile(os.path.join(root, page.path)):
             done.append(Rendered(page.path, digest, None, page.template, layout, claims))
             continue
         links: set = set()

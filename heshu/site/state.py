@@ -19,7 +19,6 @@ from pathlib import Path
 
 from .. import cache
 from .assemble import ClaimRow
-from .pages import ClaimView
 from .contexts import Kept
 from .render import Rendered
 
@@ -111,16 +110,9 @@ class State:
         (data,), = self.db.execute("select value from meta where key = 'rows'")
         return pickle.loads(data)
 
-    def view(self, cid: str) -> ClaimView:
-        """A claim's view (KeyError if there is none)."""
-        row = self.db.execute("select view from claim where id = ?", (cid,)).fetchone()
-        if row is None:
-            raise KeyError(cid)
-        return pickle.loads(row[0])
-
-    def views(self, ids: list[str]) -> dict[str, ClaimView]:
-        """The views of these claims (those that were kept)."""
-        return {cid: pickle.loads(view) for cid, view in self._rows("select id, view from claim where id in ({})", ids)}
+    def views(self, ids: list[str]) -> dict[str, bytes]:
+        """The pickled views of these claims (those that were kept)."""
+        return dict(self._rows("select id, view from claim where id in ({})", ids))
 
     def pages_showing(self, ids: Iterable[str]) -> set[str]:
         out: set[str] = set()

@@ -14,7 +14,7 @@ FIXED = {
 }
 BY_ID = {"doc": "docs/{}/index.html", "claim": "claims/{}/index.html", "card": "claims/{}/card.html",
          "series": "series/{}/index.html", "check": "checks/{}/index.html", "checks-page": "checks/page/{}/index.html",
-         "claims-page": "claims/page/{}/index.html"}
+         "claims-page": "claims/page/{}/index.html", "targets-page": "targets/page/{}/index.html"}
 
 
 class UnsafePath(ValueError):
