@@ -40,15 +40,12 @@ def run_step(root: Path, *command: str) -> tuple[float, int, str]:
             f"{str(root)!r}, *{list(command)!r}], capture_output=True, text=True);"
             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss);"
             "print(p.stdout + p.stderr, file=sys.stderr)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=STEP_ENV)
+    # As Python runs by default: writing the bytecode of the modules it compiles, so that a run after the
+    # first does not compile Heshu's modules again (a machine may turn that off; main() says if this one did).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     seconds, peak = done.stdout.split()
     return float(seconds), int(peak), done.stderr
-
-
-# The steps run as Python runs by default, writing the bytecode of the modules it compiles, so that
-# a run after the first does not compile Heshu's modules again (a machine may turn that off with
-# PYTHONDONTWRITEBYTECODE; main() says whether this one did).
-STEP_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def jinja_floor(pages: int, out: Path) -> float:

@@ -47,8 +47,10 @@ def assemble(inp: SiteInput) -> Site:
         if t["outcome"]:
             target_of.setdefault(t["outcome"]["id"], t)
     docs = [d for d in inp.docs if d.id in blocks]
-    paragraph_of = {cid: View(anchor=b["anchor"], text=b["text"]) for bl in blocks.values() for b in bl
-                    for cid in b["claims"]}  # what a claim page shows of its paragraph: not the other claims in it
+    paragraph_of = {}  # what a claim page shows of its paragraph (not the other claims in it), one for them all
+    for b in (b for bl in blocks.values() for b in bl):
+        head = View(anchor=b["anchor"], text=b["text"])
+        paragraph_of.update(dict.fromkeys(b["claims"], head))
     series_of_check = {ch["id"]: sorted({of_claim[i["id"]]["id"] for i in ch["claims"] if i["id"] in of_claim})
                        for ch in checks}
     heads = {sid: _head(s) for sid, s in series.items()}
