@@ -99,7 +99,7 @@ def _installed(package: str) -> str:
         except OSError:
             continue
         for found in names:
-            if found.endswith((".dist-info", ".egg-info")) and _normal(found.split("-", 1)[0]) == wanted:
+            if found.endswith((".dist-info", ".egg-info")) and _normal(found.rsplit(".", 1)[0].split("-", 1)[0]) == wanted:
                 return found
     return "-"
 

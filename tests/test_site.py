@@ -361,6 +361,22 @@ def test_every_input_of_a_build_is_in_its_digest(tmp_path, what):
     assert build_inputs(Project(root)) != before
 
 
+@pytest.mark.parametrize("folders, found", [
+    (["jinja2-3.1.6.dist-info"], "jinja2-3.1.6.dist-info"),
+    (["Jinja2-3.0.0.dist-info"], "Jinja2-3.0.0.dist-info"),
+    (["jinja2.egg-info"], "jinja2.egg-info"),  # a development install's, without a version
+    (["jinja2_extra-1.0.dist-info", "jinja2-3.1.6"], "-"),  # another package; a folder that is not metadata
+])
+def test_the_version_of_a_package_in_the_code_digest_is_its_metadata_folder(tmp_path, monkeypatch, folders, found):
+    import sys
+
+    from heshu import cache
+    for name in folders:
+        (tmp_path / name).mkdir()
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "missing"), str(tmp_path)])
+    assert cache._installed("jinja2") == found
+
+
 def test_partials_are_rendered_once_and_keep_their_links(tmp_path):
     from heshu.site.pages import Page
     from heshu.site.render import environment, render
