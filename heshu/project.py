@@ -285,21 +285,30 @@ def run_build(project: Project, log: Log = quiet, base_url: str | None = None) -
     with few_collections():
         site = assemble(inp)
     log(f"build: writing {len(site.pages)} pages")
-    published = publish(site, project.templates, project.site, inp.config["base_url"])
+    keeping = state.Keeping(project.site)  # written on the other core while the build finishes
+    try:
+        published = publish(site, project.templates, project.site, inp.config["base_url"],
+                            rendered=keeping.pages_rendered)
+    except BaseException:
+        keeping.drop()
+        raise
     result = BuildResult(len(site.pages), len(checked.links.facts), corpus.problems)
-    _built(project, base_url, inputs, published, lambda done: state.save(
-        project.site, state.Meta(inputs, others, ledger_digest, done), text, published), result)
+    _built(project, base_url, inputs, published, lambda done: keeping.finish(
+        state.Meta(inputs, others, ledger_digest, done), text, published), result, keeping.drop)
     return result
 
 
-def _built(project: Project, base_url: str | None, inputs: str, published, keep: Callable, result: BuildResult) -> None:
+def _built(project: Project, base_url: str | None, inputs: str, published, keep: Callable, result: BuildResult,
+           drop: Callable = lambda: None) -> None:
     """Note what site/ was built from, and keep its pages for the next rebuild, unless the inputs were
-    edited while it was built."""
+    edited while it was built (then `drop` what would have been kept)."""
     from .site.publish import remember
     if build_inputs(project, base_url) == inputs:
         summary = (result.pages, result.claims, result.problems)
         keep(summary)
         remember(project.site, inputs, published.paths, summary)
+    else:
+        drop()
 
 
 def _rebuild(project: Project, base_url: str | None, others: str, text: bytes, ledger_digest: str,

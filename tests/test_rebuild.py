@@ -204,3 +204,34 @@ def test_edited_claims_reads_only_claims_edited_in_place(new, expected):
         lines = new.splitlines()
         for e, _ in edits:
             assert lines[e.line - 1] == f"- id: {e.id}"
+
+
+def test_the_keep_written_on_the_other_core_serves_the_next_rebuild(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(state, "MANY_PAGES", 1)  # as at scale: the keep is written in a forked process
+    root = copy_project(tmp_path / "project")
+    assert run(root, capsys)[0] == 0
+    kept = state.where(root / "site")
+    assert kept.is_file() and not list(kept.parent.glob("*.tmp"))
+    edit_claims(root, verdict="misleading")
+    status, log = run(root, capsys)
+    assert status == 0 and QUICK in log
+    assert tree_hash(root / "site") == full_build_of(root, tmp_path / "full", capsys)
+
+
+def test_a_build_whose_inputs_change_while_it_runs_keeps_nothing(tmp_path, capsys, monkeypatch):
+    from heshu.site import publish as publish_mod
+    monkeypatch.setattr(state, "MANY_PAGES", 1)
+    root = copy_project(tmp_path / "project")
+    write = publish_mod.publish
+
+    def edited_meanwhile(*args, **kwargs):
+        done = write(*args, **kwargs)
+        edit_claims(root, note="改于构建之中")
+        return done
+    monkeypatch.setattr(publish_mod, "publish", edited_meanwhile)
+    assert run(root, capsys)[0] == 0
+    kept = state.where(root / "site")
+    assert not kept.exists() and not list(kept.parent.glob("*.tmp"))
+    monkeypatch.setattr(publish_mod, "publish", write)
+    status, log = run(root, capsys)  # the site was not built from this ledger: a full build, not a quick one
+    assert status == 0 and QUICK not in log and kept.is_file()

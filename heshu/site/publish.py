@@ -15,7 +15,7 @@ import pickle
 import shutil
 from dataclasses import replace
 from pathlib import Path
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from .. import cache
 from ..errors import HeshuError
@@ -39,8 +39,10 @@ class Published(NamedTuple):
     files: dict[str, str]
 
 
-def publish(site: Site, templates: Path, dest: Path, base_url: str, workers: int | None = None) -> Published:
-    """Write the site to dest (site/), or raise HeshuError with every broken link and leave dest as it was."""
+def publish(site: Site, templates: Path, dest: Path, base_url: str, workers: int | None = None,
+            rendered: Callable[[list[Rendered], Kept], None] | None = None) -> Published:
+    """Write the site to dest (site/), or raise HeshuError with every broken link and leave dest as it was.
+    `rendered` is called with the pages and their contexts' values as soon as all are rendered."""
     files = _files(site, templates)
     check_paths([p.path for p in site.pages] + sorted(files))
     cache.remove(_stamp_key(dest))  # from here until remember(), site/ may change: no build is known to match it
@@ -50,7 +52,7 @@ def publish(site: Site, templates: Path, dest: Path, base_url: str, workers: int
     staging.mkdir()
     try:
         record, rows, kept = _stage(site, templates, files, staging, dest if before else staging, base_url, before,
-                                    workers)
+                                    workers, rendered=rendered)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -141,8 +143,8 @@ def last_build(dest: Path, inputs: str, whole: bool = True) -> tuple | None:
 
 
 def _stage(site: Site, templates: Path, files: dict[str, bytes], staging: Path, current: Path, base_url: str,
-           before: dict | None, workers: int | None, whole: bool = True, memo: dict | None = None
-           ) -> tuple[dict, list[Rendered], Kept]:
+           before: dict | None, workers: int | None, whole: bool = True, memo: dict | None = None,
+           rendered: Callable[[list[Rendered], Kept], None] | None = None) -> tuple[dict, list[Rendered], Kept]:
     """Write into staging every page and file that `current` lacks or has with other bytes; the new record,
     the pages, and their contexts' values. With whole=False the site is the last build's (`before`) with
     these pages and files in place of its own, and a page left as it was keeps no links in its row."""
@@ -154,6 +156,8 @@ def _stage(site: Site, templates: Path, files: dict[str, bytes], staging: Path, 
                                        before["pages"] if before else {}, current, known, workers, memo)
     if whole and before:  # a page left as it was has the links it had
         rows = [row if row.links is not None else row._replace(links=before["links"][row.path]) for row in rows]
+    if rendered:
+        rendered(rows, kept)
     later = site.pending()  # made on the other core while the pages were rendered
     check_paths(sorted(later), known if whole else set())
     files = {**files, **later}

@@ -13,11 +13,11 @@ import itertools
 import os
 import pickle
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import cache
+from .. import cache, parallel
 from .assemble import ClaimRow
 from .contexts import Kept
 from .render import Rendered
@@ -61,23 +61,66 @@ def where(dest: Path) -> Path:
     return cache.cache_dir() / "builds" / (hashlib.sha1(str(dest.resolve()).encode("utf-8")).hexdigest() + ".state")
 
 
-def save(dest: Path, meta_of: Meta, ledger: bytes, published) -> None:
-    """Keep a whole build's pages, from what publish() returned (written to a new file that then takes
-    the old one's place); and the ledger it read."""
+@dataclass
+class Keeping:
+    """A whole build's keep, begun as soon as its pages are rendered (on the other core, where there is
+    one and the site is large) while the build goes on, then finished, or dropped."""
+
+    dest: Path
+    wait: Callable[[], Path] | None = None  # the new file with the pages, once written
+
+    def pages_rendered(self, pages: list[Rendered], kept: Kept) -> None:
+        self.wait = parallel.in_background(write_pages, self.dest, pages, kept, worth_it=len(pages) >= MANY_PAGES)
+
+    def finish(self, meta_of: Meta, ledger: bytes, published) -> None:
+        """Add the build's meta and claims' rows (from what publish() returned) to the new file, and put it
+        in place of the old keep, with the ledger the build read."""
+        tmp = self._written()
+        if tmp is None:
+            return
+        try:
+            _keep_ledger(where(self.dest), ledger)
+            with _connect(tmp) as db:
+                db.execute("pragma journal_mode = off")  # a new file, put in place only when whole
+                _write_meta(db, meta_of, _rows_of(published.rows, published.files))
+            os.replace(tmp, where(self.dest))
+        except (OSError, sqlite3.Error):
+            tmp.unlink(missing_ok=True)
+            forget(self.dest)
+
+    def drop(self) -> None:
+        """Leave the old keep as it is (the build failed, or its inputs were edited while it ran)."""
+        tmp = self._written()
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+
+    def _written(self) -> Path | None:
+        try:
+            return self.wait() if self.wait else None
+        except (OSError, sqlite3.Error, RuntimeError):
+            forget(self.dest)
+            return None
+
+
+MANY_PAGES = 2000  # pages below which the keep is written in this process: a fork would cost more
+
+
+def write_pages(dest: Path, pages: list[Rendered], kept: Kept) -> Path:
+    """Write what a whole build keeps of its pages into a new file beside the keep, not yet in its place
+    (Keeping.finish puts it there); its path."""
     path = where(dest)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp.unlink(missing_ok=True)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.unlink(missing_ok=True)
-        _keep_ledger(path, ledger)
         with _connect(tmp) as db:
-            db.execute("pragma journal_mode = off")  # a new file, put in place only when whole
+            db.execute("pragma journal_mode = off")
             db.executescript(SCHEMA)
-            _write(db, meta_of, published.pages, published.kept, _rows_of(published.rows, published.files))
-        os.replace(tmp, path)
-    except (OSError, sqlite3.Error):
+            _write_pages(db, pages, kept)
+    except BaseException:
         tmp.unlink(missing_ok=True)
-        forget(dest)
+        raise
+    return tmp
 
 
 def forget(dest: Path) -> None:
@@ -135,7 +178,8 @@ class State:
             with self.db:
                 self.db.executemany("update claim set view = ? where id = ?",
                                     [(v, cid) for cid, v in published.kept.claims.items()])
-                _write(self.db, meta_of, published.pages, published.kept, rows, whole=False)
+                _write_pages(self.db, published.pages, published.kept, whole=False)
+                _write_meta(self.db, meta_of, rows)
         except (OSError, sqlite3.Error):
             self.path.unlink(missing_ok=True)  # the next rebuild is a full one
 
@@ -207,6 +251,7 @@ def _select(db: sqlite3.Connection, query: str, args: list):
 
 
 def _keep_ledger(path: Path, ledger: bytes) -> None:
+    """Keep beside the keep at `path` the ledger its build read."""
     target = path.with_suffix(".ledger")
     tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     tmp.write_bytes(ledger)
@@ -219,8 +264,13 @@ def _connect(path: Path) -> sqlite3.Connection:
     return db
 
 
-def _write(db: sqlite3.Connection, meta_of: Meta, pages: list[Rendered], kept: Kept, rows: Rows,
-           whole: bool = True) -> None:
+def _write_meta(db: sqlite3.Connection, meta_of: Meta, rows: Rows) -> None:
+    db.executemany("insert or replace into meta values (?, ?)",
+                   [("version", VERSION), ("meta", pickle.dumps(meta_of, protocol=5)),
+                    ("rows", pickle.dumps(rows, protocol=5))])
+
+
+def _write_pages(db: sqlite3.Connection, pages: list[Rendered], kept: Kept, whole: bool = True) -> None:
     if whole:
         db.executemany("insert into claim values (?, ?)", kept.claims.items())
         added = [(claim, p.path) for p in pages for claim in p.claims]
@@ -228,9 +278,6 @@ def _write(db: sqlite3.Connection, meta_of: Meta, pages: list[Rendered], kept: K
         had = {path: set(pickle.loads(claims)) for path, claims in
                _select(db, "select path, claims from page where path in ({})", [p.path for p in pages])}
         added = [(claim, p.path) for p in pages for claim in p.claims if claim not in had.get(p.path, ())]
-    db.executemany("insert or replace into meta values (?, ?)",
-                   [("version", VERSION), ("meta", pickle.dumps(meta_of, protocol=5)),
-                    ("rows", pickle.dumps(rows, protocol=5))])
     db.executemany("insert or ignore into value values (?, ?)", kept.values.items())
     db.executemany("insert or replace into page values (?, ?, ?, ?)",
                    [(p.path, p.template, pickle.dumps(p.layout, protocol=5), pickle.dumps(sorted(p.claims), protocol=5))
