@@ -80,8 +80,9 @@ def code_digest() -> str:
     result was computed with."""
     import sys
     h = hashlib.sha1(sys.version.encode("utf-8"))
+    found = _metadata_folders(PACKAGES)
     for name in PACKAGES:
-        h.update(_installed(name).encode("utf-8"))
+        h.update(found.get(_normal(name), "-").encode("utf-8"))
     here = Path(__file__).parent
     add_files(h, here, "*.py")
     add_files(h, here / "data")
@@ -89,19 +90,27 @@ def code_digest() -> str:
 
 
 def _installed(package: str) -> str:
-    """The name of the package's installed metadata folder, `<name>-<version>.dist-info`, first on
-    sys.path ('-' if none): its version, without importlib.metadata's cost of reading the metadata."""
+    """The name of a package's installed metadata folder ('-' if none)."""
+    return _metadata_folders((package,)).get(_normal(package), "-")
+
+
+def _metadata_folders(packages: tuple[str, ...]) -> dict[str, str]:
+    """The name of each package's installed metadata folder, `<name>-<version>.dist-info`, the first on
+    sys.path, by the package's normalized name (missing if none): its version, without importlib.metadata's
+    cost of reading the metadata. Each folder of sys.path is listed once."""
     import sys
-    wanted = _normal(package)
+    wanted, out = {_normal(p) for p in packages}, {}
     for entry in sys.path:
         try:
             names = sorted(os.listdir(entry or "."))
         except OSError:
             continue
-        for found in names:
-            if found.endswith((".dist-info", ".egg-info")) and _normal(found.rsplit(".", 1)[0].split("-", 1)[0]) == wanted:
-                return found
-    return "-"
+        for name in names:
+            if name.endswith((".dist-info", ".egg-info")):
+                package = _normal(name.rsplit(".", 1)[0].split("-", 1)[0])
+                if package in wanted:
+                    out.setdefault(package, name)
+    return out
 
 
 def _normal(name: str) -> str:

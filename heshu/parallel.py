@@ -5,7 +5,7 @@ import os
 from typing import Any, Callable
 
 _TASK: tuple | None = None  # what the forked process runs: it inherits it, nothing is pickled to send it
-MANY = 2000  # claims below which a fork costs more than the work it would move
+MANY = 2000  # claims (or pages) below which a fork costs more than the work it would move
 
 
 def _run() -> None:

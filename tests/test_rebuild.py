@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import build
-from heshu import ledger
+from heshu import ledger, parallel
 from heshu.site import publish, state
 from test_site import copy_project, tree_hash
 
@@ -207,7 +207,7 @@ def test_edited_claims_reads_only_claims_edited_in_place(new, expected):
 
 
 def test_the_keep_written_on_the_other_core_serves_the_next_rebuild(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(state, "MANY_PAGES", 1)  # as at scale: the keep is written in a forked process
+    monkeypatch.setattr(parallel, "MANY", 1)  # as at scale: the keep is written in a forked process
     root = copy_project(tmp_path / "project")
     assert run(root, capsys)[0] == 0
     kept = state.where(root / "site")
@@ -220,7 +220,7 @@ def test_the_keep_written_on_the_other_core_serves_the_next_rebuild(tmp_path, ca
 
 def test_a_build_whose_inputs_change_while_it_runs_keeps_nothing(tmp_path, capsys, monkeypatch):
     from heshu.site import publish as publish_mod
-    monkeypatch.setattr(state, "MANY_PAGES", 1)
+    monkeypatch.setattr(parallel, "MANY", 1)
     root = copy_project(tmp_path / "project")
     write = publish_mod.publish
 

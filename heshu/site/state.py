@@ -70,7 +70,7 @@ class Keeping:
     wait: Callable[[], Path] | None = None  # the new file with the pages, once written
 
     def pages_rendered(self, pages: list[Rendered], kept: Kept) -> None:
-        self.wait = parallel.in_background(write_pages, self.dest, pages, kept, worth_it=len(pages) >= MANY_PAGES)
+        self.wait = parallel.in_background(write_pages, self.dest, pages, kept, worth_it=len(pages) >= parallel.MANY)
 
     def finish(self, meta_of: Meta, ledger: bytes, published) -> None:
         """Add the build's meta and claims' rows (from what publish() returned) to the new file, and put it
@@ -100,9 +100,6 @@ class Keeping:
         except (OSError, sqlite3.Error, RuntimeError):
             forget(self.dest)
             return None
-
-
-MANY_PAGES = 2000  # pages below which the keep is written in this process: a fork would cost more
 
 
 def write_pages(dest: Path, pages: list[Rendered], kept: Kept) -> Path:
