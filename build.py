@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from pathlib import Path
@@ -138,4 +139,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    # The process ends here: the collector need not walk the build's objects once more on the way out
+    # (at 200 reports that last collection took 0.3 to 0.4 s).
+    gc.freeze()
+    sys.exit(status)

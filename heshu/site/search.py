@@ -54,7 +54,7 @@ def _terms(text: str) -> tuple[set[str], set[str]]:
     text = unicodedata.normalize("NFKC", text).lower()
     bigrams: set[str] = set()
     for run in CJK.findall(text):
-        bigrams.update({run[i:i + 2] for i in range(len(run) - 1)})
+        bigrams.update(map(str.__add__, run, run[1:]))  # each character with the next
     return bigrams, set(LATIN.findall(text))
 
 
