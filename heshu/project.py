@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from . import cache, parallel, rerun, segment
+from . import cache, collector, parallel, rerun, segment
 from . import ledger as ledger_mod
 from . import links as links_mod
 from . import merge as merge_mod
@@ -61,19 +61,11 @@ class Corpus:
     problems: list[Problem] = field(default_factory=list)
 
 
-@contextlib.contextmanager
-def few_collections():
+def few_collections() -> contextlib.AbstractContextManager:
     """The cyclic garbage collector paused while a command builds its many long-lived objects (claims,
     views, pages), which are then left out of its later rounds (gc.freeze) until a build's rendering
     ends (gc.unfreeze): otherwise a quarter of the time goes to walking them again and again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
+    return collector.paused(gc.freeze)
 
 
 def load_corpus(project: Project, log: Log = quiet) -> Corpus:

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from .. import cache, parallel
+from .. import cache, collector, parallel
 from ..errors import HeshuError, Location, Problem
 from .contexts import Kept, keep, page_digest
 from .pages import Page, Site, inert, inert_utf8
@@ -135,7 +135,7 @@ def render_pages(site: Site, templates: Path, out: Path, base_url: str, before: 
             site.anchors, {"memo": memo or {}})
     gc.freeze()  # the site's objects live until the end: the collector need not walk them again and again
     try:
-        if workers > 1 and len(site.pages) > 400 and parallel.can_fork():
+        if workers > 1 and len(site.pages) > POOL_PAGES and parallel.can_fork():
             import multiprocessing  # here: a rebuild of a few pages renders them in this process
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 shares = list(pool.imap(_render_share, _shares(len(site.pages), workers)))
@@ -165,6 +165,7 @@ class Rendered(NamedTuple):
     claims: frozenset
 
 
+POOL_PAGES = 400  # pages below which starting a pool of workers costs more than they save
 _JOB = None  # what the worker processes render: they inherit it when they are forked
 
 
@@ -181,21 +182,11 @@ def _shares(n: int, workers: int, alone: int = 32, size: int = 256) -> list[tupl
     return shares
 
 
+@collector.paused(then=lambda: gc.collect(1))
 def _render_share(share: tuple[int, int]):
     """Render a run of pages with the collector's automatic rounds off (Jinja's many short-lived objects
     set them off again and again, and each walks the values kept so far: a tenth of the time), then
     collect the young objects once: what cycles a template made, if any, are freed share by share."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _render_run(share)
-    finally:
-        gc.collect(1)
-        if enabled:
-            gc.enable()
-
-
-def _render_run(share: tuple[int, int]):
     pages, templates, out, base_url, salt, before, current, known, anchors, state = _JOB
     if "env" not in state:  # once per process: what its pages can share
         state.update(env=environment(templates), made=set(), fragments={}, sent=set())
