@@ -63,8 +63,8 @@ class Corpus:
 
 def few_collections() -> contextlib.AbstractContextManager:
     """The cyclic garbage collector paused while a command builds its many long-lived objects (claims,
-    views, pages), which are then left out of its later rounds (gc.freeze) until a build's rendering
-    ends (gc.unfreeze): otherwise a quarter of the time goes to walking them again and again."""
+    views, pages), which are then left out of its later rounds (gc.freeze) until the build ends
+    (gc.unfreeze, see run_build): otherwise a quarter of the time goes to walking them again and again."""
     return collector.paused(gc.freeze)
 
 
@@ -251,6 +251,7 @@ def load_config(project: Project, base_url: str | None = None) -> dict:
     return config
 
 
+@collector.paused(then=gc.unfreeze)  # no rounds at all: after the pages, a round would walk the whole site
 def run_build(project: Project, log: Log = quiet, base_url: str | None = None) -> BuildResult:
     """Check the ledger, then write the site to site/, whole or not at all (see heshu.site.publish)."""
     from .site import history, state

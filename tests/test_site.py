@@ -480,7 +480,7 @@ def test_the_target_table_is_paged_and_lists_each_target_once(tmp_path, monkeypa
 def test_the_garbage_collector_runs_again_after_a_command(tmp_path):
     root = copy_project(tmp_path)
     assert build.main(["--root", str(root), "build"]) == 0
-    assert gc.isenabled()
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # and the site's objects are its again
     with pytest.raises(KeyError):
         with project.few_collections():
             assert not gc.isenabled()

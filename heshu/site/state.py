@@ -277,7 +277,7 @@ def _write_pages(db: sqlite3.Connection, pages: list[Rendered], kept: Kept, whol
         added = [(claim, p.path) for p in pages for claim in p.claims if claim not in had.get(p.path, ())]
     db.executemany("insert or ignore into value values (?, ?)", kept.values.items())
     db.executemany("insert or replace into page values (?, ?, ?, ?)",
-                   [(p.path, p.template, pickle.dumps(p.layout, protocol=5), pickle.dumps(sorted(p.claims), protocol=5))
+                   [(p.path, p.template, p.layout, pickle.dumps(list(p.claims), protocol=5))
                     for p in pages])
     shown: dict[str, set[str]] = {}
     for claim, path in added:
