@@ -90,16 +90,19 @@ def helpers(env: Environment, path: str, base_url: str, links: set, fragments: d
     def partial(name: str, *args) -> Markup:
         """A macro of _partials/macros.html called with args: rendered once per build, reused by every page."""
         key = (name, *[a if type(a) in PLAIN else id(a) for a in args])
-        hit = fragments.get(key)
-        if hit is None:
-            module, own = _partials(env, base_url, fragments)
-            outer = set(own)  # a partial inside a macro: the links of the macro calling it so far
-            own.clear()
-            hit = fragments[key] = (str(getattr(module, name)(*args)), frozenset(own), args)  # args kept: ids stay unique
-            own.clear()
-            own.update(outer)
-        links.update(hit[1])
-        return Markup(hit[0].replace(ROOT, root))
+        here = fragments.get((root, key))  # as pages this deep show it
+        if here is None:
+            hit = fragments.get(key)
+            if hit is None:
+                module, own = _partials(env, base_url, fragments)
+                outer = set(own)  # a partial inside a macro: the links of the macro calling it so far
+                own.clear()
+                hit = fragments[key] = (str(getattr(module, name)(*args)), frozenset(own), args)  # args kept: ids stay unique
+                own.clear()
+                own.update(outer)
+            here = fragments[(root, key)] = (Markup(hit[0].replace(ROOT, root)), hit[1])
+        links.update(here[1])
+        return here[0]
 
     return {"url": url, "static": static, "to": to, "partial": partial, "path": path,
             "canonical": absolute(base_url, path), "absolute": lambda p: absolute(base_url, p)}
