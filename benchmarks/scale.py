@@ -10,7 +10,8 @@ page count: Jinja2 rendering the pages with one template and nothing else (the f
 build), Hugo building as many pages from generated content (where `hugo` is installed), and the
 time to create 10,000 files of 5 KB in nested folders (the disk's floor). The full build, the
 Jinja2 floor and Hugo are each timed three times, in turn, and the ratios use the best of each.
-On a virtual machine it also prints the share of CPU time the host took away during the run.
+On a virtual machine it also prints the share of CPU time the host took away during the run, and
+the time of a fixed loop at the start and at the end (how fast the core was).
 Usage: python benchmarks/scale.py [--sizes 2 20 200] [--keep DIR]
 """
 from __future__ import annotations
@@ -193,6 +194,16 @@ def full_build(root: Path, trash: Path) -> float:
     return run_step(root, "build")[0]
 
 
+def cpu_gauge() -> float:
+    """Seconds for a fixed loop of Python arithmetic: how fast this core is now. A virtual machine's
+    host may slow it down without taking CPU time away (by a fifth within an hour here), so the
+    script runs it at the start and at the end of the run."""
+    started, total = time.perf_counter(), 0
+    for i in range(20_000_000):
+        total += i * i
+    return time.perf_counter() - started
+
+
 def cpu_times() -> tuple[int, int] | None:
     """(stolen, total) CPU time since boot, in ticks, from /proc/stat: the time a virtual machine's
     host gave to others while this one wanted to run. None where there is no /proc/stat."""
@@ -215,11 +226,13 @@ def main() -> int:
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
         print("PYTHONDONTWRITEBYTECODE is set here: the steps run without it, as Python runs by default")
     print(f"10,000 files of 5 KB in nested folders: {files_floor(work / 'files'):.2f} s")
+    gauge = cpu_gauge()
     before = cpu_times()
     rows = [measure(n, work) for n in args.sizes]
     after = cpu_times()
     if before and after and after[1] > before[1]:  # timings on a busy host are slower, and vary more
         print(f"CPU time stolen by the host during the run: {(after[0] - before[0]) / (after[1] - before[1]):.0%}")
+    print(f"CPU gauge (a fixed loop of Python arithmetic): {gauge:.2f} s at the start, {cpu_gauge():.2f} s at the end")
     keys = list(rows[0])
     print("| " + " | ".join(keys) + " |")
     print("|" + "---|" * len(keys))
