@@ -527,3 +527,49 @@ def test_the_workers_take_every_page_once_in_runs_that_shrink_towards_the_end(n,
     assert sizes[:32] == [1] * min(32, n)  # the big lists, one by one
     assert sizes[32:] == sorted(sizes[32:], reverse=True) and max(sizes, default=1) <= 256
     assert sizes[-1:] == [1][:len(sizes)]  # the last run is a single page: no worker is left with a long tail
+
+
+SAME_AS_JINJA = {  # each a template, rendered by Heshu's environment and by Jinja's own with the same settings
+    "output": "{{ t }}|{{ m }}|{{ n }}|{{ none }}|{{ obj }}|{{ t ~ m }}|{{ t|upper }}|{{ m|safe }}",
+    "macro": "{% macro box(x) %}<b>{{ x }}</b>{% endmacro %}{% macro wrap() %}[{{ caller() }}]{% endmacro %}"
+             "{{ box(t) }}|{{ box(m)|length }}|{% call wrap() %}{{ box(t) }}{{ t }}{% endcall %}",
+    "set block": "{% set s %}<i>{{ t }}</i>{% endset %}{{ s }}|{{ s|length }}|{{ s ~ t }}",
+    "filter block": "{% filter upper %}{{ t }}<x>{% endfilter %}",
+    "loop and calls": "{% for i in range(3) %}{{ join(i) }}{{ loop.index }}{{ f(t) }}{% endfor %}"
+                      "{{ ctx_name() }}{{ stop() is defined }}",
+    "blocks": "{% block a %}{{ t }}{% endblock %}|{{ self.a() }}",
+    "autoescape off": "{% autoescape false %}{{ t }}{% endautoescape %}|{{ t }}",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SAME_AS_JINJA))
+def test_heshus_jinja_environment_renders_what_jinjas_own_does(tmp_path, name):
+    """The environment escapes output and calls helpers its own way (render.py): same bytes as Jinja's."""
+    from jinja2 import Environment, StrictUndefined, pass_context
+    from markupsafe import Markup
+    from heshu.site.templating import environment
+
+    class Shown:
+        def __str__(self):
+            return "<obj & \"q\">"
+
+    def stop():
+        raise StopIteration
+
+    names = {"t": "<a href='x'>&\"", "m": Markup("<em>ok</em>"), "n": 12.5, "none": None, "obj": Shown(),
+             "f": lambda s: s + "<", "join": str, "stop": stop, "ctx_name": pass_context(lambda c: c["n"] * 2)}
+    (tmp_path / "t.html").write_text(SAME_AS_JINJA[name], encoding="utf-8")
+    heshu = environment(tmp_path)
+    jinja = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                        keep_trailing_newline=True)
+    want = jinja.from_string(SAME_AS_JINJA[name]).render(**names)
+    got = heshu.get_template("t.html").render(**names)
+    assert got == want
+    assert "<a href" not in got or name == "autoescape off"
+
+
+def test_output_is_escaped_as_markupsafe_escapes_it():
+    from markupsafe import Markup, escape
+    from heshu.site.templating import escape_output
+    for value in ["<script>&'\"", "", "纯文本", Markup("<b>&amp;</b>"), 3, 2.5, None, True, ["<x>"]]:
+        assert escape_output(value) == str(escape(value)) and isinstance(escape_output(value), str)

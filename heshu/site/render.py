@@ -13,36 +13,15 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 from markupsafe import Markup
 
 from .. import cache, collector, parallel
 from ..errors import HeshuError, Location, Problem
 from .contexts import Kept, keep, page_digest
 from .pages import Page, Site, inert, inert_utf8
+from .templating import environment
 from .urls import absolute, from_root, page_path
-
-
-def environment(templates: Path) -> Environment:
-    """Jinja with autoescape on for HTML and XML, and undefined names as errors; templates compiled once
-    and kept in the cache folder (by their text and Heshu's code, which sets how they are compiled)."""
-    compiled = cache.cache_dir() / "templates" / cache.code_digest()[:16]
-    return Environment(loader=FileSystemLoader(str(templates)), autoescape=select_autoescape(["html", "xml"]),
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                       auto_reload=False,  # one build: no need to look at each template's file again for every page
-                       bytecode_cache=_BytecodeCache(str(compiled)))
-
-
-class _BytecodeCache(FileSystemBytecodeCache):
-    """Jinja's cache of compiled templates in a folder made when first written to (a cache that cannot be
-    written is skipped)."""
-
-    def dump_bytecode(self, bucket) -> None:
-        try:
-            os.makedirs(self.directory, exist_ok=True)
-            super().dump_bytecode(bucket)
-        except OSError:
-            pass
 
 
 PARTIALS = "_partials/macros.html"
