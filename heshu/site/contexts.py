@@ -93,17 +93,27 @@ def _pickled_hit(data: bytes, refs: list[ClaimView], memo: dict) -> tuple:
 
 
 class _RefPickler(pickle.Pickler):
-    """Pickles each ClaimView in a value as a reference to its id, and lists the views it met."""
+    """Pickles each ClaimView in a value as a reference to its id, and lists the views it met.
+
+    Through reducer_override, which pickle calls only for objects that are not plain str, int, float,
+    list, dict and the like (persistent_id is called for every object: 2.6 million calls for a
+    200-report site, a sixth of the digests' time).
+    """
 
     def __init__(self, file):
         super().__init__(file, protocol=5)
         self.claims: list = []
 
-    def persistent_id(self, obj):
+    def reducer_override(self, obj):
         if type(obj) is ClaimView:
-            self.claims.append(obj)
-            return obj["id"]
-        return None
+            self.claims.append(obj)  # once per view: pickle refers to it by its memo after that
+            return _claim, (obj["id"],)
+        return NotImplemented
+
+
+def _claim(claim_id: str):
+    """Where a kept value refers to a claim view: load_value() puts the view in its place."""
+    raise pickle.UnpicklingError(f"a kept value refers to claim {claim_id!r}: read it with load_value()")
 
 
 def _pickle_with_refs(value) -> tuple[bytes, list]:
@@ -146,7 +156,12 @@ class _RefUnpickler(pickle.Unpickler):
         super().__init__(io.BytesIO(data))
         self.views, self.refs = views, []
 
-    def persistent_load(self, pid):
-        view = self.views[pid]
+    def find_class(self, module, name):
+        if module == __name__ and name == "_claim":
+            return self._view
+        return super().find_class(module, name)
+
+    def _view(self, claim_id: str) -> ClaimView:
+        view = self.views[claim_id]
         self.refs.append(view)  # in the order the pickler met them, as _pickled_hit takes them
         return view
