@@ -60,12 +60,17 @@ def _terms(text: str) -> tuple[set[str], set[str]]:
 
 def build(records: list[Record]) -> dict[str, str]:
     """The files of the index, path (inside search/) → content."""
-    postings: dict[str, list[int]] = defaultdict(list)
+    by_kind: dict[str, dict[str, list[int]]] = {"b:": defaultdict(list), "l:": defaultdict(list), "v:": defaultdict(list)}
+    bigram_lists, word_lists, value_lists = by_kind.values()
     for i, r in enumerate(records):  # records in order, so each posting list is ascending
         bigrams, words = _terms(r.text)
-        for prefix, found in (("b:", bigrams), ("l:", words), ("v:", r.values)):
-            for t in found:
-                postings[prefix + t].append(i)
+        for t in bigrams:  # the prefixes are added once per term below, not once per posting (half the time)
+            bigram_lists[t].append(i)
+        for t in words:
+            word_lists[t].append(i)
+        for t in r.values:
+            value_lists[t].append(i)
+    postings = {prefix + t: found for prefix, lists in by_kind.items() for t, found in lists.items()}
     shard_count = 1
     while len(postings) / shard_count > TERMS_PER_SHARD:
         shard_count *= 2
