@@ -33,17 +33,19 @@ sys.path.insert(0, str(ROOT))
 import corpus  # noqa: E402
 
 
-def run_step(root: Path, *command: str) -> tuple[float, int, str]:
-    """Seconds, peak memory (KiB) and output of one build.py command (none: all steps) in its own process."""
+def run_step(root: Path, *command: str, code_root: Path = ROOT) -> tuple[float, int, str]:
+    """Seconds, peak memory (KiB) and output of one build.py command (none: all steps) in its own process,
+    with the Heshu checkout at code_root."""
     os.sync()  # each step starts with the disk's queue empty, as the references do
     code = ("import resource, subprocess, sys, time;"
-            f"t = time.perf_counter(); p = subprocess.run([sys.executable, {str(ROOT / 'build.py')!r}, '--root', "
+            f"t = time.perf_counter(); p = subprocess.run([sys.executable, {str(code_root / 'build.py')!r}, '--root', "
             f"{str(root)!r}, *{list(command)!r}], capture_output=True, text=True);"
             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss);"
             "print(p.stdout + p.stderr, file=sys.stderr)")
     # As Python runs by default: writing the bytecode of the modules it compiles, so that a run after the
     # first does not compile Heshu's modules again (a machine may turn that off; main() says if this one did).
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(code_root)  # that checkout's heshu, whichever one is installed
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     seconds, peak = done.stdout.split()
     return float(seconds), int(peak), done.stderr
@@ -183,15 +185,16 @@ def measure(n: int, work: Path) -> dict:
 REPEATS = 3
 
 
-def full_build(root: Path, trash: Path) -> float:
-    """Seconds of another full build: site/ moved aside (deleting 60,000 files slows the disk for a
-    while), the record of the last build and the search index dropped from the cache."""
+def full_build(root: Path, trash: Path, code_root: Path = ROOT) -> float:
+    """Seconds of another full build (with the checkout at code_root): site/ moved aside (deleting 60,000
+    files slows the disk for a while), the record of the last build and the search index dropped from
+    the cache."""
     trash.mkdir(exist_ok=True)
     (root / "site").rename(trash / f"site-{time.monotonic_ns()}")
     cache = Path(os.environ["HESHU_CACHE"])
     shutil.rmtree(cache / "builds", ignore_errors=True)
     (cache / "search-index.pickle").unlink(missing_ok=True)
-    return run_step(root, "build")[0]
+    return run_step(root, "build", code_root=code_root)[0]
 
 
 def cpu_gauge() -> float:
