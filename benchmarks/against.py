@@ -40,8 +40,8 @@ def main() -> None:
         corpus.make(ROOT / "seeds", root, args.reports)
         os.environ["HESHU_CACHE"] = str(work / "cache")
         for step in ("extract", "link", "build"):
-            scale.run_step(root, step)
-        pages = len([p for p in (root / "site").rglob("*") if p.suffix in (".html", ".xml")])
+            output = scale.run_step(root, step)[2]
+        pages = scale.built(output)[0]
         for code in checkouts.values():  # each checkout's own caches (keyed by its code) filled once, untimed
             scale.full_build(root, work / "trash", code)
         times: dict[str, list[float]] = {"this": [], "other": [], "hugo": []}

@@ -51,6 +51,12 @@ def run_step(root: Path, *command: str, code_root: Path = ROOT) -> tuple[float, 
     return float(seconds), int(peak), done.stderr
 
 
+def built(output: str) -> tuple[int, int]:
+    """The pages and claims a build says it wrote, from its output (0, 0 if it says nothing of them)."""
+    line = next((l for l in output.splitlines() if l.startswith("build:") and "pages," in l), "")
+    return (int(line.split()[1]), int(line.split()[3])) if line else (0, 0)
+
+
 def jinja_floor(pages: int, out: Path) -> float:
     """Seconds for Jinja2 to render and write `pages` small pages with one template, one process."""
     from jinja2 import Environment
@@ -148,9 +154,7 @@ def measure(n: int, work: Path) -> dict:
         row[step] = round(seconds, 2)
         row[f"{step}_peak_mib"] = round(peak / 1024)
         if step == "build":
-            line = next((l for l in output.splitlines() if l.startswith("build:") and "pages," in l), "")
-            row["pages"] = int(line.split()[1]) if line else 0
-            row["claims"] = int(line.split()[3]) if line else 0
+            row["pages"], row["claims"] = built(output)
     row["pages_per_s"] = round(row["pages"] / row["build"]) if row["build"] else 0
     ledger = root / "claims.yaml"
 

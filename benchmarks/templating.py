@@ -27,10 +27,9 @@ TEMPLATES = ("claim.html", "check.html", "card.html")
 
 def stock_environment(templates: Path):
     """Jinja's own environment with the settings of heshu.site.templating.environment()."""
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-    return Environment(loader=FileSystemLoader(str(templates)), autoescape=select_autoescape(["html", "xml"]),
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                       auto_reload=False)
+    from jinja2 import Environment, FileSystemLoader
+    from heshu.site.templating import SETTINGS
+    return Environment(loader=FileSystemLoader(str(templates)), **SETTINGS)
 
 
 def site_of(root: Path):

@@ -21,14 +21,18 @@ except ImportError:  # pragma: no cover (MarkupSafe 2)
         return str(escape(text))
 
 
+# How templates are read and what they may do: Heshu's environment and any reference one (a benchmark's, a test's).
+SETTINGS = {"autoescape": select_autoescape(["html", "xml"]), "undefined": StrictUndefined, "trim_blocks": True,
+            "lstrip_blocks": True, "keep_trailing_newline": True,
+            "auto_reload": False}  # one build: no need to look at each template's file again for every page
+
+
 def environment(templates: Path) -> Environment:
     """Jinja with autoescape on for HTML and XML, and undefined names as errors; templates compiled once
     and kept in the cache folder (by their text and Heshu's code, which sets how they are compiled)."""
     compiled = cache.cache_dir() / "templates" / cache.code_digest()[:16]
-    return _Environment(loader=FileSystemLoader(str(templates)), autoescape=select_autoescape(["html", "xml"]),
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                       auto_reload=False,  # one build: no need to look at each template's file again for every page
-                       bytecode_cache=_BytecodeCache(str(compiled)))
+    return _Environment(loader=FileSystemLoader(str(templates)), bytecode_cache=_BytecodeCache(str(compiled)),
+                        **SETTINGS)
 
 
 def escape_output(value) -> str:
