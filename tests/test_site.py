@@ -1,4 +1,5 @@
 """Build a real site and read it back: links, JSON-LD, escaping of hostile text, data files, determinism."""
+import copy
 import csv
 import gc
 import hashlib
@@ -12,6 +13,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 
 import build
 from heshu import ledger, project
@@ -344,6 +346,22 @@ EDITS = {
                                                    "user.email=t@example.org", "commit", "-q", "--amend",
                                                    "--no-edit", "--date", "2020-01-01T00:00:00"], check=True),
 }
+
+
+@pytest.mark.parametrize("one, other", [
+    ({"x": [["a"], "b"]}, {"x": [["a", "b"]]}),  # a list's items, nested otherwise
+    ({"x": [["a"], []]}, {"x": [["a"]]}),
+    ({"x": "ab", "y": ""}, {"x": "a", "y": "b"}),  # text moved from one key to the next
+    ({"x": "1"}, {"x": 1}),
+    ({"x": "<b>"}, {"x": Markup("<b>")}),  # escaped or not
+    ({"x": {"k": [1, 2]}}, {"x": {"k": [1, 3]}}),
+])
+def test_contexts_that_differ_have_different_page_digests(one, other):
+    from heshu.site.contexts import page_digest
+    from heshu.site.pages import Page
+    digests = [page_digest(Page("a/index.html", "t.html", c), "salt", {})[0] for c in (one, other, copy.deepcopy(one))]
+    assert digests[0] and digests[0] != digests[1]
+    assert digests[2] == digests[0]  # an equal context, of other objects
 
 
 @pytest.mark.parametrize("what", sorted(EDITS))

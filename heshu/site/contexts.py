@@ -31,17 +31,27 @@ def page_digest(page: Page, salt: str, memo: dict) -> tuple[str, tuple, frozense
     (the documents, a series); equal pickles mean equal values, so a page whose digest is unchanged
     would render to the same bytes.
     """
-    h = hashlib.sha1(f"{salt}\0{page.path}\0{page.template}".encode("utf-8", "surrogatepass"))
-    layout, claims = [], set()
+    parts = [f"{salt}\0{page.path}\0{page.template}".encode("utf-8", "surrogatepass")]
+    layout, claims = [], NO_CLAIMS
     try:
         for key, value in page.context.items():
             digest, token, refs = _value_digest(value, memo)
-            h.update(b"\0" + key.encode("utf-8") + b"=" + digest)
+            parts += (_KEYS.get(key) or _key(key), digest)
             layout.append((key, token))
-            claims |= refs
+            if refs:
+                claims = claims | refs if claims else refs
     except (pickle.PicklingError, TypeError, AttributeError):
         return "", (), frozenset()
-    return h.hexdigest(), tuple(layout), frozenset(claims)
+    return hashlib.sha1(b"".join(parts)).hexdigest(), tuple(layout), claims
+
+
+_KEYS: dict[str, bytes] = {}  # a page has a dozen keys, the same on every page of its kind
+
+
+def _key(key: str) -> bytes:
+    """A context key as page_digest() writes it before the key's value."""
+    _KEYS[key] = b"\0" + key.encode("utf-8", "surrogatepass") + b"="
+    return _KEYS[key]
 
 
 NO_CLAIMS: frozenset = frozenset()
@@ -50,7 +60,7 @@ NO_CLAIMS: frozenset = frozenset()
 def _value_digest(value, memo: dict) -> tuple[bytes, Any, frozenset]:
     """A value's bytes for a page digest, its token (see Kept) and the ids of the claim views in it.
 
-    Text is taken as it is; a claim view as the hash of its pickle; a list as the hashes of its items;
+    Text is taken as it is; a claim view as the hash of its pickle; a list as its length and the bytes of its items;
     anything else as the hash of its pickle, with each claim view in it pickled as a reference, and
     the hashes of those views.
     """
@@ -64,7 +74,8 @@ def _value_digest(value, memo: dict) -> tuple[bytes, Any, frozenset]:
         if kind is list:
             items = [_value_digest(v, memo) for v in value]
             tokens = pickle.dumps([t for _, t, _ in items], protocol=5)
-            hit = (b"list" + b"".join(d for d, _, _ in items), ("l", hashlib.sha1(tokens).digest()),
+            # the count first, or [[a], b] and [[a, b]] would give the same bytes
+            hit = (b"l%d:" % len(items) + b"".join(d for d, _, _ in items), ("l", hashlib.sha1(tokens).digest()),
                    frozenset().union(*[c for _, _, c in items]), tokens)
         elif kind is ClaimView:
             hit = _view_hit(value, pickle.dumps(value, protocol=5))

@@ -85,7 +85,18 @@ def inert(value):
     return value
 
 
-BIDI_UTF8 = re.compile(b"|".join(re.escape(c.encode("utf-8")) for c in BIDI))
+def _utf8_pattern(chars) -> re.Pattern:
+    """A bytes pattern for these characters in UTF-8: one class of last bytes per leading bytes (a search
+    for eleven alternatives is about three times slower over a page with Chinese punctuation)."""
+    last: dict[bytes, list[bytes]] = {}
+    for c in sorted(chars):
+        data = c.encode("utf-8")
+        last.setdefault(data[:-1], []).append(data[-1:])
+    return re.compile(b"|".join(re.escape(lead) + b"[" + b"".join(re.escape(b) for b in ends) + b"]"
+                                for lead, ends in last.items()))
+
+
+BIDI_UTF8 = _utf8_pattern(BIDI)
 
 
 def inert_utf8(data: bytes) -> bytes:
