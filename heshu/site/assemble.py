@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from typing import Callable, NamedTuple
 
 from .. import parallel
@@ -25,97 +26,182 @@ def assemble(inp: SiteInput) -> Site:
     """Every page's context and every data file, ready to render (the data files and the search index
     may still be being made on the other core: Site.pending waits for them)."""
     claims = claim_views(inp)
+    by_doc = _by_doc(claims)
+    blocks, unplaced = _blocks(inp, by_doc)
+    many = len(claims) >= parallel.MANY  # enough work for a fork to pay
+    claim_files = functools.cache(parallel.in_background(_claim_files, inp, claims, blocks, worth_it=many))
+    parts = _parts(inp, claims, by_doc, blocks, unplaced)
+    check_lists = _paged("checks", "checks.html", parts.rows, CHECKS_PER_PAGE, parts.common)
+    pages = _site_pages(parts) + check_lists
+    pages += _paged("claims", "claims.html", _in_order(claims, inp), CLAIMS_PER_PAGE, parts.common)
+    pages += _paged("targets", "targets.html", parts.targets, TARGETS_PER_PAGE, parts.common)
+    items = _check_pages(parts, check_lists)  # many and light, put last so the workers end on light pages
+    pages += _document_pages(parts)
+    items += _claim_pages(parts)
+    data_files = parallel.in_background(_series_and_checks, inp, parts.series, parts.checks, worth_it=many)
+    series_pages, files = _series_pages(parts)
+    pages += series_pages + [Page("feed.xml", "feed.xml", {**parts.common, **parts.lists["feed.xml"]})]
+    html = [p.path for p in pages + items if p.path.endswith(".html") and p.path != "404.html"]
+    pages.append(Page("sitemap.xml", "sitemap.xml", {**parts.common, "paths": sorted(html)}))
+    anchors = {page_path("doc", d): {b["anchor"] for b in bl} for d, bl in blocks.items()}
+    return Site(pages + items, files, anchors,  # the data files are not waited for: pages can be rendered meanwhile
+                pending=lambda: {**claim_files()[0], **data_files()}, rows=lambda: claim_files()[1])
+
+
+@dataclass
+class _Parts:
+    """What the pages are made of: the views, and which claim is in which series, check, target and
+    paragraph."""
+
+    inp: SiteInput
+    claims: dict[str, dict]
+    by_doc: dict[str, list[dict]]
+    blocks: dict[str, list]
+    unplaced: dict[str, list]
+    docs: list
+    common: dict  # what every page's context has
+    series: dict[str, dict]
+    of_claim: dict[str, dict]  # a claim's series
+    heads: dict[str, View]  # each series as the pages that list it show it
+    checks: list[dict]
+    rows: list[View]  # the checks as a table shows them: without their claims
+    checks_of: dict[str, list[dict]]  # a claim's checks
+    series_of_check: dict[str, list[str]]
+    targets: list[dict]
+    target_of: dict[str, dict]  # the target a claim sets or meets
+    paragraph_of: dict[str, View]
+    points: dict[str, list]  # each series' chart points, as its own page places them
+    markers: dict[str, dict]  # and each claim page's ring over the same chart
+    lists: dict[str, dict]  # see people_lists()
+
+
+def _parts(inp: SiteInput, claims: dict[str, dict], by_doc: dict, blocks: dict, unplaced: dict) -> _Parts:
+    """The views of series, checks and targets, and which claim is where."""
+    series = series_views(inp, claims)
+    of_claim = {c["id"]: s for s in series.values() for c in s["members"]}
+    checks, targets = check_views(inp, claims), target_views(inp, claims)
+    docs = [d for d in inp.docs if d.id in blocks]
+    points = {sid: series_points(s, page_path("series", sid)) for sid, s in series.items()}
+    return _Parts(
+        inp=inp, claims=claims, by_doc=by_doc, blocks=blocks, unplaced=unplaced, docs=docs,
+        common={"site": View(inp.config), "docs": docs},
+        series=series, of_claim=of_claim, heads={sid: _head(s) for sid, s in series.items()},
+        checks=checks, rows=[View({k: v for k, v in ch.items() if k != "claims"}) for ch in checks],
+        checks_of=_checks_of(checks),
+        series_of_check={ch["id"]: sorted({of_claim[i["id"]]["id"] for i in ch["claims"] if i["id"] in of_claim})
+                         for ch in checks},
+        targets=targets, target_of=_target_of(targets), paragraph_of=_paragraph_of(blocks),
+        points=points, markers={sid: charts.markers(p) for sid, p in points.items()},
+        lists=people_lists([rating(c) for c in claims.values()], docs, claims.__getitem__))
+
+
+def _by_doc(claims: dict[str, dict]) -> dict[str, list[dict]]:
     by_doc: dict[str, list[dict]] = {}
     for c in claims.values():
         by_doc.setdefault(c["doc"], []).append(c)
+    return by_doc
+
+
+def _blocks(inp: SiteInput, by_doc: dict[str, list[dict]]) -> tuple[dict, dict]:
+    """Each readable report's blocks with their claims marked, and its claims that no block holds."""
     blocks, unplaced = {}, {}
     for d in inp.docs:
         if d.id in inp.sources:
             blocks[d.id], unplaced[d.id] = document_blocks(inp.sources[d.id], by_doc.get(d.id, []))
-    many = len(claims) >= parallel.MANY  # enough work for a fork to pay
-    claim_files = functools.cache(parallel.in_background(_claim_files, inp, claims, blocks, worth_it=many))
-    series = series_views(inp, claims)
-    of_claim = {c["id"]: s for s in series.values() for c in s["members"]}
-    checks, targets = check_views(inp, claims), target_views(inp, claims)
-    checks_of = {}
+    return blocks, unplaced
+
+
+def _checks_of(checks: list[dict]) -> dict[str, list[dict]]:
+    checks_of: dict[str, list[dict]] = {}
     for ch in checks:
         for item in ch["claims"]:
             checks_of.setdefault(item["id"], []).append(ch)
+    return checks_of
+
+
+def _target_of(targets: list[dict]) -> dict[str, dict]:
     target_of = {}
     for t in targets:
         target_of[t["target"]["id"]] = t
         if t["outcome"]:
             target_of.setdefault(t["outcome"]["id"], t)
-    docs = [d for d in inp.docs if d.id in blocks]
-    paragraph_of = {}  # what a claim page shows of its paragraph (not the other claims in it), one for them all
+    return target_of
+
+
+def _paragraph_of(blocks: dict[str, list]) -> dict[str, View]:
+    """What a claim page shows of its paragraph (not the other claims in it), one for them all."""
+    paragraph_of = {}
     for b in (b for bl in blocks.values() for b in bl):
         head = View(anchor=b["anchor"], text=b["text"])
         paragraph_of.update(dict.fromkeys(b["claims"], head))
-    series_of_check = {ch["id"]: sorted({of_claim[i["id"]]["id"] for i in ch["claims"] if i["id"] in of_claim})
-                       for ch in checks}
-    heads = {sid: _head(s) for sid, s in series.items()}
+    return paragraph_of
 
-    points = {sid: series_points(s, page_path("series", sid)) for sid, s in series.items()}  # the series page's
-    markers = {sid: charts.markers(p) for sid, p in points.items()}  # and claim pages' rings over the same chart
-    common = {"site": View(inp.config), "docs": docs}
-    lists = people_lists([rating(c) for c in claims.values()], docs, claims.__getitem__)
-    pages = [
-        Page("index.html", "home.html", {**common, "checks": checks[:8],
+
+def _site_pages(p: _Parts) -> list[Page]:
+    """The home page and the site's other pages of their own."""
+    common, targets, inp = p.common, p.targets, p.inp
+    return [
+        Page("index.html", "home.html", {**common, "checks": p.checks[:8],
                                          "targets": [t for t in targets if t["status"] != "pending"][:10],
                                          "pending": sum(t["status"] == "pending" for t in targets),
-                                         "series": _main_series(series), **lists["index.html"]}),
-        Page(page_path("docs"), "docs.html", {**common, "by_doc": {d: len(v) for d, v in by_doc.items()}}),
-        Page(page_path("series-index"), "series_index.html", {**common, "series": sorted(heads.values(), key=lambda s: s["title"])}),
+                                         "series": _main_series(p.series), **p.lists["index.html"]}),
+        Page(page_path("docs"), "docs.html", {**common, "by_doc": {d: len(v) for d, v in p.by_doc.items()}}),
+        Page(page_path("series-index"), "series_index.html",
+             {**common, "series": sorted(p.heads.values(), key=lambda s: s["title"])}),
         Page(page_path("search"), "search.html", common),
-        Page(page_path("data"), "data.html", {**common, "count": len(claims)}),
+        Page(page_path("data"), "data.html", {**common, "count": len(p.claims)}),
         Page(page_path("methodology"), "page.html", {**common, "title": "方法说明",
                                                      "body": markdown().render(inp.methodology)}),
         Page(page_path("corrections"), "corrections.html", {**common, "changes": inp.history}),
         Page("404.html", "404.html", common),
     ]
-    rows = [View({k: v for k, v in ch.items() if k != "claims"}) for ch in checks]  # a table's: without the claims
-    check_lists = _paged("checks", "checks.html", rows, CHECKS_PER_PAGE, common)
-    pages += check_lists + _paged("claims", "claims.html", _in_order(claims, inp), CLAIMS_PER_PAGE, common)
-    pages += _paged("targets", "targets.html", targets, TARGETS_PER_PAGE, common)
-    checks_of_series: dict[str, list[dict]] = {}
-    for ch, row in zip(checks, rows):
-        for sid in series_of_check[ch["id"]]:
-            checks_of_series.setdefault(sid, []).append(row)
-    items = []  # a page per check, claim and card: many and light, put last so the workers end on light pages
-    for n, ch in enumerate(checks):
-        listed = check_lists[n // CHECKS_PER_PAGE].path
-        items.append(Page(page_path("check", ch["id"]), "check.html",
-                          {**common, "ch": ch, "series": [heads[sid] for sid in series_of_check[ch["id"]]],
-                           "listed": listed}))
-    doc_by_id = {d.id: d for d in inp.docs}
-    for d in docs:
-        pages.append(Page(page_path("doc", d.id), "document.html",
-                          {**common, "doc": d, "blocks": blocks[d.id], "unplaced": unplaced[d.id],
-                           "count": len(by_doc.get(d.id, []))}))
-    for c in claims.values():
-        s = of_claim.get(c["id"])
-        ctx = {**common, "c": c, "doc": doc_by_id[c["doc"]], "series": heads[s["id"]] if s else None,
-               "checks": checks_of.get(c["id"], []),
-               "target": target_of.get(c["id"]), "paragraph": paragraph_of.get(c["id"])}
+
+
+def _check_pages(p: _Parts, check_lists: list[Page]) -> list[Page]:
+    return [Page(page_path("check", ch["id"]), "check.html",
+                 {**p.common, "ch": ch, "series": [p.heads[sid] for sid in p.series_of_check[ch["id"]]],
+                  "listed": check_lists[n // CHECKS_PER_PAGE].path})
+            for n, ch in enumerate(p.checks)]
+
+
+def _document_pages(p: _Parts) -> list[Page]:
+    return [Page(page_path("doc", d.id), "document.html",
+                 {**p.common, "doc": d, "blocks": p.blocks[d.id], "unplaced": p.unplaced[d.id],
+                  "count": len(p.by_doc.get(d.id, []))})
+            for d in p.docs]
+
+
+def _claim_pages(p: _Parts) -> list[Page]:
+    """A page and a card for each claim."""
+    doc_by_id = {d.id: d for d in p.inp.docs}
+    pages = []
+    for c in p.claims.values():
+        s = p.of_claim.get(c["id"])
+        ctx = {**p.common, "c": c, "doc": doc_by_id[c["doc"]], "series": p.heads[s["id"]] if s else None,
+               "checks": p.checks_of.get(c["id"], []),
+               "target": p.target_of.get(c["id"]), "paragraph": p.paragraph_of.get(c["id"])}
         ctx["card"] = page_path("card", c["id"])
-        ctx["chart"] = chart_file(s["id"]) if s and markers[s["id"]] else ""
-        ctx["marker"] = markers[s["id"]].get(c["id"], "") if s else ""
-        items.append(Page(page_path("claim", c["id"]), "claim.html", ctx))
-        items.append(Page(page_path("card", c["id"]), "card.html", {**common, "c": c}))
-    data_files = parallel.in_background(_series_and_checks, inp, series, checks, worth_it=many)
-    files = {}
-    for s in series.values():
-        chart = series_chart(s, points[s["id"]])
+        ctx["chart"] = chart_file(s["id"]) if s and p.markers[s["id"]] else ""
+        ctx["marker"] = p.markers[s["id"]].get(c["id"], "") if s else ""
+        pages.append(Page(page_path("claim", c["id"]), "claim.html", ctx))
+        pages.append(Page(page_path("card", c["id"]), "card.html", {**p.common, "c": c}))
+    return pages
+
+
+def _series_pages(p: _Parts) -> tuple[list[Page], dict[str, bytes]]:
+    """A page for each series, and its chart as a file of its own."""
+    checks_of_series: dict[str, list[dict]] = {}
+    for ch, row in zip(p.checks, p.rows):
+        for sid in p.series_of_check[ch["id"]]:
+            checks_of_series.setdefault(sid, []).append(row)
+    pages, files = [], {}
+    for s in p.series.values():
+        chart = series_chart(s, p.points[s["id"]])
         if chart:
             files[chart_file(s["id"])] = charts.standalone(chart)
-        pages.append(Page(page_path("series", s["id"]), "series.html", {**common, "s": s, "chart": chart,
+        pages.append(Page(page_path("series", s["id"]), "series.html", {**p.common, "s": s, "chart": chart,
                                                 "checks": checks_of_series.get(s["id"], [])}))
-    pages.append(Page("feed.xml", "feed.xml", {**common, **lists["feed.xml"]}))
-    html = [p.path for p in pages + items if p.path.endswith(".html") and p.path != "404.html"]
-    pages.append(Page("sitemap.xml", "sitemap.xml", {**common, "paths": sorted(html)}))
-    anchors = {page_path("doc", d): {b["anchor"] for b in bl} for d, bl in blocks.items()}
-    return Site(pages + items, files, anchors,  # the data files are not waited for: pages can be rendered meanwhile
-                pending=lambda: {**claim_files()[0], **data_files()}, rows=lambda: claim_files()[1])
+    return pages, files
 
 
 def _paged(kind: str, template: str, rows: list[dict], per_page: int, common: dict) -> list[Page]:
