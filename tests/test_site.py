@@ -563,9 +563,10 @@ SAME_AS_JINJA = {  # each a template, rendered by Heshu's environment and by Jin
 @pytest.mark.parametrize("name", sorted(SAME_AS_JINJA))
 def test_heshus_jinja_environment_renders_what_jinjas_own_does(tmp_path, name):
     """The environment escapes output and calls helpers its own way (templating.py): same bytes as Jinja's."""
-    from jinja2 import Environment, FileSystemLoader, pass_context
+    from jinja2 import pass_context
     from markupsafe import Markup
-    from heshu.site.templating import SETTINGS, environment
+    from benchmarks.templating import stock_environment
+    from heshu.site.templating import environment
 
     class Shown:
         def __str__(self):
@@ -578,7 +579,7 @@ def test_heshus_jinja_environment_renders_what_jinjas_own_does(tmp_path, name):
              "f": lambda s: s + "<", "join": str, "stop": stop, "ctx_name": pass_context(lambda c: c["n"] * 2)}
     (tmp_path / "t.html").write_text(SAME_AS_JINJA[name], encoding="utf-8")
     heshu = environment(tmp_path)
-    jinja = Environment(loader=FileSystemLoader(str(tmp_path)), **SETTINGS)
+    jinja = stock_environment(tmp_path)
     want = jinja.get_template("t.html").render(**names)
     got = heshu.get_template("t.html").render(**names)
     assert got == want

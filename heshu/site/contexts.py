@@ -23,6 +23,9 @@ class Kept(NamedTuple):
     claims: dict[str, bytes]
 
 
+NO_CLAIMS: frozenset = frozenset()
+
+
 def page_digest(page: Page, salt: str, memo: dict) -> tuple[str, tuple, frozenset]:
     """What a page's bytes depend on: its template set, base URL, path and context ('' if unknowable);
     the page's context as tokens; and the claims whose views it shows.
@@ -41,7 +44,7 @@ def page_digest(page: Page, salt: str, memo: dict) -> tuple[str, tuple, frozense
             if refs:
                 claims = claims | refs if claims else refs
     except (pickle.PicklingError, TypeError, AttributeError):
-        return "", (), frozenset()
+        return "", (), NO_CLAIMS
     return hashlib.sha1(b"".join(parts)).hexdigest(), tuple(layout), claims
 
 
@@ -52,9 +55,6 @@ def _key(key: str) -> bytes:
     """A context key as page_digest() writes it before the key's value."""
     _KEYS[key] = b"\0" + key.encode("utf-8", "surrogatepass") + b"="
     return _KEYS[key]
-
-
-NO_CLAIMS: frozenset = frozenset()
 
 
 def _value_digest(value, memo: dict) -> tuple[bytes, Any, frozenset]:

@@ -61,15 +61,11 @@ def _terms(text: str) -> tuple[set[str], set[str]]:
 def build(records: list[Record]) -> dict[str, str]:
     """The files of the index, path (inside search/) → content."""
     by_kind: dict[str, dict[str, list[int]]] = {"b:": defaultdict(list), "l:": defaultdict(list), "v:": defaultdict(list)}
-    bigram_lists, word_lists, value_lists = by_kind.values()
     for i, r in enumerate(records):  # records in order, so each posting list is ascending
-        bigrams, words = _terms(r.text)
-        for t in bigrams:  # the prefixes are added once per term below, not once per posting (half the time)
-            bigram_lists[t].append(i)
-        for t in words:
-            word_lists[t].append(i)
-        for t in r.values:
-            value_lists[t].append(i)
+        # by kind of term: the prefixes are added once per term below, not once per posting (half the time)
+        for lists, found in zip(by_kind.values(), (*_terms(r.text), r.values)):
+            for t in found:
+                lists[t].append(i)
     postings = {prefix + t: found for prefix, lists in by_kind.items() for t, found in lists.items()}
     shard_count = 1
     while len(postings) / shard_count > TERMS_PER_SHARD:
