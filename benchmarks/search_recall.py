@@ -47,16 +47,11 @@ def record_texts(root: Path) -> list[str]:
     from heshu import ledger
     from heshu.links import evaluate
     from heshu.project import Project, load_config, load_corpus
-    from heshu.site.pages import SiteInput, claim_views, document_blocks, search_records
+    from heshu.site.pages import SiteInput, search_records
     project = Project(root)
     corpus, led = load_corpus(project), ledger.load(project.ledger)
     inp = SiteInput(load_config(project), corpus.docs, corpus.sources, led, evaluate(led, corpus.docs), None, "")
-    claims = claim_views(inp)
-    by_doc: dict[str, list] = {}
-    for c in claims.values():
-        by_doc.setdefault(c["doc"], []).append(c)
-    blocks = {d.id: document_blocks(corpus.sources[d.id], by_doc.get(d.id, []))[0] for d in corpus.docs}
-    return [r.text for r in search_records(inp, claims, blocks)]
+    return [r.text for r in search_records(inp)]
 
 
 def page_texts(site: Path) -> dict[str, str]:

@@ -169,6 +169,20 @@ def test_data_files(site):
     assert any(c["status"] == "fails" for c in json.loads((out / "checks.json").read_text(encoding="utf-8")))
 
 
+def test_the_search_index_has_each_claim_page_and_paragraph_once(site):
+    out = site / "site"
+    records = []
+    for f in sorted((out / "search" / "records").glob("*.js"), key=lambda f: int(f.stem)):
+        text = f.read_text(encoding="utf-8")
+        records += json.loads(text[text.index("(") + 1:text.rindex(")")])[1]
+    claims = sorted(r[3] for r in records if r[0] == "claim")
+    assert claims == sorted(p.relative_to(out).as_posix() for p in out.glob("claims/*/index.html"))
+    paragraphs = sorted(r[3] for r in records if r[0] == "paragraph")
+    marked = sorted(f"{p.relative_to(out).as_posix()}#{anchor}" for p in out.glob("docs/*/index.html")
+                    for anchor in re.findall(r'<p id="([^"]+)"', p.read_text(encoding="utf-8")))
+    assert paragraphs == marked and len(marked) > 50  # each paragraph of each report's page, as the page marks it
+
+
 def test_sitemap_and_feed_are_valid_xml(site):
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "a": "http://www.w3.org/2005/Atom"}
     urls = [u.text for u in ET.parse(site / "site" / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 from dataclasses import dataclass
 from typing import Callable, NamedTuple
 
@@ -20,16 +21,18 @@ TARGETS_PER_PAGE = 200
 RECENT = 10
 FEED = 50
 PEOPLE_PAGES = ("index.html", "feed.xml")  # the pages people_lists() makes parts of
+DATA = ("data/claims.json", "data/claims.csv")  # the data files with a row for each claim
 
 
 def assemble(inp: SiteInput) -> Site:
     """Every page's context and every data file, ready to render (the data files and the search index
     may still be being made on the other core: Site.pending waits for them)."""
+    many = len(inp.links.facts) >= parallel.MANY  # enough work for a fork to pay
+    search_files = parallel.in_background(_search_files, inp, worth_it=many)  # first: it needs no view
     claims = claim_views(inp)
     by_doc = _by_doc(claims)
     blocks, unplaced = _blocks(inp, by_doc)
-    many = len(claims) >= parallel.MANY  # enough work for a fork to pay
-    claim_files = functools.cache(parallel.in_background(_claim_files, inp, claims, blocks, worth_it=many))
+    claim_files = functools.cache(parallel.in_background(_claim_files, inp, claims, worth_it=many))
     parts = _parts(inp, claims, by_doc, blocks, unplaced)
     check_lists = _paged("checks", "checks.html", parts.rows, CHECKS_PER_PAGE, parts.common)
     pages = _site_pages(parts) + check_lists
@@ -45,7 +48,7 @@ def assemble(inp: SiteInput) -> Site:
     pages.append(Page("sitemap.xml", "sitemap.xml", {**parts.common, "paths": sorted(html)}))
     anchors = {page_path("doc", d): {b["anchor"] for b in bl} for d, bl in blocks.items()}
     return Site(pages + items, files, anchors,  # the data files are not waited for: pages can be rendered meanwhile
-                pending=lambda: {**claim_files()[0], **data_files()}, rows=lambda: claim_files()[1])
+                pending=lambda: {**claim_files()[0], **search_files(), **data_files()}, rows=lambda: claim_files()[1])
 
 
 @dataclass
@@ -245,14 +248,17 @@ def _main_series(series: dict[str, dict]) -> list[dict]:
     return [View(_head(s), chart=series_chart(s, series_points(s, "index.html"), small=True)) for s in ranked]
 
 
-def _claim_files(inp, claims, blocks) -> tuple[dict[str, bytes], dict[str, ClaimRow]]:
-    """claims.json, claims.csv and the search index (made on the other core while the pages are assembled
-    and rendered); and each claim's rows of the first two."""
+def _claim_files(inp, claims) -> tuple[dict[str, bytes], Rows]:
+    """claims.json and claims.csv (made on the other core while the pages are assembled and rendered),
+    and where each claim's rows are in them."""
     rows = {cid: claim_row(c, inp.config) for cid, c in claims.items()}
     files = claim_data(rows)
-    for name, content in search.build_cached(search_records(inp, claims, blocks)).items():
-        files[f"search/{name}"] = content.encode("utf-8")
-    return files, rows
+    return files, rows_of(rows, files)
+
+
+def _search_files(inp) -> dict[str, bytes]:
+    """The search index's files (made on the other core from the start of assembling)."""
+    return {f"search/{name}": content.encode("utf-8") for name, content in search.build_cached(search_records(inp)).items()}
 
 
 class ClaimRow(NamedTuple):
@@ -261,6 +267,26 @@ class ClaimRow(NamedTuple):
     json: str
     csv: str
     rating: Rating
+
+
+@dataclass
+class Rows:
+    """Every claim's rating, and its rows' places in the data files: the claims in the files' order (by
+    id), the length in bytes of each one's line of claims.json and row of claims.csv, and the digests
+    of the two files."""
+
+    ratings: dict[str, tuple]  # Rating's fields but the id
+    ids: list[str]
+    lengths: tuple[list[int], list[int]]
+    digests: tuple[str, str]
+
+
+def rows_of(rows: dict[str, ClaimRow], files: dict[str, bytes]) -> Rows:
+    """The Rows of these claims' rows in the data files made from them (claim_data)."""
+    ids = sorted(rows)
+    return Rows({cid: tuple(r.rating[1:]) for cid, r in rows.items()}, ids,
+                ([len(rows[c].json.encode("utf-8")) for c in ids], [len(rows[c].csv.encode("utf-8")) for c in ids]),
+                tuple(hashlib.sha1(files[p]).hexdigest() for p in DATA))
 
 
 def claim_row(c: dict, config: dict) -> ClaimRow:

@@ -49,7 +49,7 @@ class Site:
     files: dict[str, bytes] = field(default_factory=dict)  # data files, charts
     anchors: dict[str, set[str]] = field(default_factory=dict)  # the ids links may point into, by page
     pending: Callable[[], dict[str, bytes]] = dict  # waits for the files still being made on the other core
-    rows: Callable[[], dict] = dict  # and for each claim's rows of claims.json and claims.csv (assemble.ClaimRow)
+    rows: Callable[[], Any] = lambda: None  # and for where each claim's rows are in claims.json and claims.csv (assemble.Rows)
 
 
 class View(dict):
@@ -137,7 +137,7 @@ def claim_views(inp: SiteInput) -> dict[str, ClaimView]:
         fact = inp.links.facts[e.id]
         at = fact.quote.find(fact.text)
         c = ClaimView({
-            "id": e.id, "doc": fact.doc, "doc_title": docs[fact.doc].title if fact.doc in docs else fact.doc,
+            "id": e.id, "doc": fact.doc, "doc_title": doc_title(docs, fact.doc),
             "text": fact.text, "value": f["value"], "display": format_value(fact.value, fact.unit), "unit": fact.unit,
             "approx": fact.approx, "approx_label": lab["approx"].get(fact.approx, fact.approx),
             "year": fact.year, "period": fact.period, "kind": fact.kind, "kind_label": lab["kind"].get(fact.kind, ""),
@@ -150,6 +150,11 @@ def claim_views(inp: SiteInput) -> dict[str, ClaimView]:
         c.update(people_view(c, f, docs.get(fact.doc), config))
         out[e.id] = c
     return out
+
+
+def doc_title(docs: dict[str, Document], doc: str) -> str:
+    """The title of a report by id (its id if the manifest does not name it)."""
+    return docs[doc].title if doc in docs else doc
 
 
 def people_view(c: dict, fields: dict, doc: Document | None, config: dict) -> dict:
@@ -210,10 +215,15 @@ def document_blocks(source: Source, claims: list[dict]) -> tuple[list[dict], lis
             segments.append(View(text=text[start:end], claim=c))
             at = end
         segments.append(View(text=text[at:b.end], claim=None))
-        blocks.append(View({"kind": b.kind, "level": min(max(b.level, 2), 4), "anchor": f"{'h' if b.kind == 'heading' else 'p'}-{n}",
+        blocks.append(View({"kind": b.kind, "level": min(max(b.level, 2), 4), "anchor": block_anchor(b.kind, n),
                        "segments": [s for s in segments if s["text"]], "text": text[b.start:b.end],
                        "claims": [c["id"] for _, _, c in inside]}))
     return blocks, unplaced
+
+
+def block_anchor(kind: str, n: int) -> str:
+    """The id of a report's n-th block (from 0) on its page."""
+    return f"{'h' if kind == 'heading' else 'p'}-{n}"
 
 
 # ---------------------------------------------------------------- series and charts
@@ -289,19 +299,25 @@ def target_views(inp: SiteInput, claims: dict[str, dict]) -> list[dict]:
 
 # ---------------------------------------------------------------- search, data, feeds
 
-def search_records(inp: SiteInput, claims: dict[str, dict], blocks: dict[str, list[dict]]) -> list[search.Record]:
+def search_records(inp: SiteInput) -> list[search.Record]:
+    """What the search finds: each claim pages show, then each paragraph of each report.
+
+    Made from the links' facts and the reports alone, not from the claims' views: the search index
+    shows nothing of people's fields, so it can be begun before the views are made."""
+    docs = {d.id: d for d in inp.docs}
     records = []
-    for c in claims.values():
-        value = c["value"]
-        values = () if isinstance(value, list) else (export.plain_number(value),)
-        records.append(search.Record("claim", inert(f"{c['text']} · {c['subject']}"), inert(c["quote"]),
-                                     page_path("claim", c["id"]),
-                                     " ".join([c["text"], c["subject"], c["quote"], c["doc_title"]]), values))
+    for cid, fact in inp.links.facts.items():  # the claims that have views (claim_views), in the same order
+        values = () if isinstance(fact.value, tuple) else (export.plain_number(fact.value),)
+        records.append(search.Record("claim", inert(f"{fact.text} · {fact.subject}"), inert(fact.quote),
+                                     page_path("claim", cid),
+                                     " ".join([fact.text, fact.subject, fact.quote, doc_title(docs, fact.doc)]), values))
     for d in inp.docs:
-        for b in blocks.get(d.id, []):
-            if b["kind"] == "paragraph":
-                records.append(search.Record("paragraph", inert(d.title), inert(b["text"][:140]),
-                                             page_path("doc", d.id) + "#" + b["anchor"], b["text"]))
+        clean = inp.sources[d.id].clean if d.id in inp.sources else None
+        for n, b in enumerate(clean.blocks if clean else ()):
+            if b.kind == "paragraph":
+                text = clean.text[b.start:b.end]
+                records.append(search.Record("paragraph", inert(d.title), inert(text[:140]),
+                                             page_path("doc", d.id) + "#" + block_anchor(b.kind, n), text))
     return records
 
 

@@ -19,6 +19,7 @@ from typing import Callable, NamedTuple
 
 from .. import cache
 from ..errors import HeshuError
+from .assemble import Rows
 from .pages import Site
 from .contexts import Kept
 from .render import Rendered, check_paths, dangling, put, render_pages, unpack_links
@@ -28,14 +29,13 @@ RECORD_VERSION = 6
 
 class Published(NamedTuple):
     """What publish() or patch() wrote: the paths of the site's files; the pages it rendered or found as
-    they were, with the values of their contexts (see contexts.Kept); the claims' rows of the data files
-    (assemble.ClaimRow, by claim id: every claim's, or for patch() those it was given); and the digest
-    of each file that is not a page."""
+    they were, with the values of their contexts (see contexts.Kept); where each claim's rows are in the
+    data files (assemble.Rows: publish() only); and the digest of each file that is not a page."""
 
     paths: list[str]
     pages: list[Rendered]
     kept: Kept
-    rows: dict
+    rows: Rows | None
     files: dict[str, str]
 
 
@@ -91,7 +91,7 @@ def patch(site: Site, dest: Path, templates: Path, base_url: str, memo: dict | N
              "links": {**delta["links"], **{r.path: r.links for r in rendered}},
              "files": {**delta["files"], **{path: record["files"][path] for path in site.files}}}
     _commit(staging, dest, [], [(_delta_key(dest), pickle.dumps(delta, protocol=5))], [])
-    return Published(list(record["pages"]) + sorted(record["files"]), rows, kept, site.rows(), record["files"])
+    return Published(list(record["pages"]) + sorted(record["files"]), rows, kept, None, record["files"])
 
 
 def _read_record(dest: Path, links: bool = True) -> tuple[dict | None, dict | None]:

@@ -11,11 +11,11 @@ import pickle
 from pathlib import Path
 
 from ..model import Document
-from .assemble import PEOPLE_PAGES, claim_row, people_lists
+from .assemble import DATA, PEOPLE_PAGES, Rows, claim_row, people_lists
 from .contexts import known_view, load_value
 from .pages import ClaimView, Page, Rating, Site, people_view
 from .publish import Published, patch
-from .state import DATA, Rows, State, claim_files, ratings_after, rows_after
+from .state import State, claim_files, ratings_after, rows_after
 
 
 def rebuild(kept: State, dest: Path, templates: Path, config: dict, docs: dict[str, Document],
@@ -38,7 +38,7 @@ def rebuild(kept: State, dest: Path, templates: Path, config: dict, docs: dict[s
     docs_shown = pages[PEOPLE_PAGES[0]].context["docs"]  # the documents every page lists
     for path, values in people_lists(ratings, docs_shown, views.__getitem__).items():
         pages[path].context.update(values)
-    published = patch(Site(sorted(pages.values(), key=lambda p: p.path), files, rows=lambda: edited), dest,
+    published = patch(Site(sorted(pages.values(), key=lambda p: p.path), files), dest,
                       templates, config["base_url"], views.memo)
     return None if published is None else (published, rows_after(rows, edited, published.files))
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import cache, parallel
-from .assemble import ClaimRow
+from .assemble import DATA, ClaimRow, Rows
 from .contexts import Kept
 from .render import Rendered
 
@@ -30,7 +30,6 @@ create table value (key blob primary key, data blob);
 create table page (path text primary key, template text, layout blob, claims blob);
 create table shown (claim text primary key, paths blob);
 """
-DATA = ("data/claims.json", "data/claims.csv")
 
 
 @dataclass
@@ -42,19 +41,6 @@ class Meta:
     others: str
     ledger: str
     summary: tuple
-
-
-@dataclass
-class Rows:
-    """Every claim's rating, and its rows' places in the data files: the claims in the files' order (by
-    id), the length in bytes of each one's line of claims.json and row of claims.csv, and the digests
-    of the two files."""
-
-    ratings: dict[str, tuple]  # Rating's fields but the id
-    ids: list[str]
-    lengths: tuple[list[int], list[int]]
-    digests: tuple[str, str]
-
 
 
 def where(dest: Path) -> Path:
@@ -82,7 +68,7 @@ class Keeping:
             _keep_ledger(where(self.dest), ledger)
             with _connect(tmp) as db:
                 db.execute("pragma journal_mode = off")  # a new file, put in place only when whole
-                _write_meta(db, meta_of, _rows_of(published.rows, published.files))
+                _write_meta(db, meta_of, published.rows)
             os.replace(tmp, where(self.dest))
         except (OSError, sqlite3.Error):
             tmp.unlink(missing_ok=True)
@@ -228,13 +214,6 @@ def rows_after(rows: Rows, edited: dict[str, ClaimRow], digests: dict[str, str])
 
 def ratings_after(rows: Rows, edited: dict[str, ClaimRow]) -> dict[str, tuple]:
     return {**rows.ratings, **{cid: tuple(r.rating[1:]) for cid, r in edited.items()}}
-
-
-def _rows_of(rows: dict[str, ClaimRow], digests: dict[str, str]) -> Rows:
-    ids = sorted(rows)
-    return Rows({cid: tuple(r.rating[1:]) for cid, r in rows.items()}, ids,
-                ([len(rows[c].json.encode("utf-8")) for c in ids], [len(rows[c].csv.encode("utf-8")) for c in ids]),
-                tuple(digests[p] for p in DATA))
 
 
 PARAMETERS = 500  # the values bound in one query, below SQLite's limit
