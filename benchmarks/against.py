@@ -32,7 +32,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=4)
     ap.add_argument("--keep", type=Path, help="work in this folder and keep it")
     args = ap.parse_args()
-    work = args.keep or Path(tempfile.mkdtemp(prefix="heshu-against-"))
+    work = scale.empty_folder(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="heshu-against-"))
     checkouts = {"this": ROOT, "other": args.other.resolve()}
     try:
         root = work / "project"

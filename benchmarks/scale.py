@@ -143,6 +143,14 @@ def query_bytes(site: Path, query: str) -> int:
     return total
 
 
+def empty_folder(path: Path) -> Path:
+    """path, made if need be; the script stops with a message if something is in it already."""
+    if path.is_dir() and any(path.iterdir()):
+        sys.exit(f"{path} is not empty: remove it, or name another folder for --keep")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def measure(n: int, work: Path) -> dict:
     root = work / f"n{n}"
     shutil.copytree(ROOT / "templates", root / "templates")
@@ -226,8 +234,7 @@ def main() -> int:
     ap.add_argument("--sizes", type=int, nargs="+", default=[2, 20, 200])
     ap.add_argument("--keep", type=Path, help="keep the generated projects in this folder")
     args = ap.parse_args()
-    work = args.keep or Path(tempfile.mkdtemp(prefix="heshu-bench-"))
-    work.mkdir(parents=True, exist_ok=True)
+    work = empty_folder(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="heshu-bench-"))
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()} {platform.release()}")
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
