@@ -206,9 +206,10 @@ def document_blocks(source: Source, claims: list[dict]) -> tuple[list[dict], lis
             unplaced.append(c)
             continue
         spans.insert(at, (start, end, c))
-    blocks = []
+    blocks, starts = [], [s[0] for s in spans]
     for n, b in enumerate(source.clean.blocks):
-        inside = [s for s in spans if b.start <= s[0] and s[1] <= b.end]
+        first, past = bisect.bisect_left(starts, b.start), bisect.bisect_left(starts, b.end)
+        inside = [s for s in spans[first:past] if s[1] <= b.end]  # the spans that start in the block and end in it
         segments, at = [], b.start
         for start, end, c in inside:
             segments.append(View(text=text[at:start], claim=None))
