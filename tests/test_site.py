@@ -521,6 +521,33 @@ def test_the_garbage_collector_runs_again_after_a_command(tmp_path):
     assert gc.isenabled()
 
 
+def test_rendering_collects_some_shares_and_every_share_once_one_made_a_cycle():
+    import weakref
+
+    from heshu import collector
+
+    class Node:
+        pass
+
+    def share(cyclic: bool):
+        with collector.paused(then=tidy):
+            a = Node()
+            if cyclic:
+                a.self = a  # garbage once a is gone: only a collection frees it
+            refs.append(weakref.ref(a))
+            del a
+
+    tidy, refs = collector.sampled(every=3), []
+    try:
+        for cyclic in (False, True, False, True):  # shares 0 and 3 are collected, 1 and 2 set aside
+            share(cyclic)
+        assert [r() is None for r in refs] == [True, False, True, True]
+        share(True)  # share 3's cycle was found: from then on every share is collected
+        assert refs[-1]() is None
+    finally:
+        gc.unfreeze()
+
+
 @pytest.mark.parametrize("paths, taken, message", [
     (["claims/a/index.html", "../index.html"], (), "../index.html: a page would be written outside site/"),
     (["/etc/passwd"], (), "/etc/passwd: a page would be written outside site/"),

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from markupsafe import Markup
 
-from .pages import ClaimView, Page
+from .pages import ClaimView, Page, View
 
 
 class Kept(NamedTuple):
@@ -60,9 +60,9 @@ def _key(key: str) -> bytes:
 def _value_digest(value, memo: dict) -> tuple[bytes, Any, frozenset]:
     """A value's bytes for a page digest, its token (see Kept) and the ids of the claim views in it.
 
-    Text is taken as it is; a claim view as the hash of its pickle; a list as its length and the bytes of its items;
-    anything else as the hash of its pickle, with each claim view in it pickled as a reference, and
-    the hashes of those views.
+    Text is taken as it is; a claim view as the hash of its pickle; a list as its length and the bytes of its
+    items (a list of text only, as the hash of its pickle); anything else as the hash of its pickle, with
+    each claim view in it pickled as a reference, and the hashes of those views.
     """
     kind = type(value)
     if kind is str or kind is Markup:  # most often a page's own: not worth a pickle and a place in memo
@@ -71,7 +71,11 @@ def _value_digest(value, memo: dict) -> tuple[bytes, Any, frozenset]:
     key = id(value)
     hit = memo.get(key)
     if hit is None:
-        if kind is list:
+        if kind is list and all(type(v) is str for v in value):  # a list of text (the sitemap's 60,000 paths)
+            tokens = pickle.dumps(value, protocol=5)  # its items are their own tokens
+            token = hashlib.sha1(tokens).digest()
+            hit = (b"L" + token, ("l", token), NO_CLAIMS, tokens)
+        elif kind is list:
             items = [_value_digest(v, memo) for v in value]
             tokens = pickle.dumps([t for _, t, _ in items], protocol=5)
             # the count first, or [[a], b] and [[a, b]] would give the same bytes
@@ -98,9 +102,10 @@ def _view_hit(view: ClaimView, data: bytes) -> tuple:
 def _pickled_hit(data: bytes, refs: list[ClaimView], memo: dict) -> tuple:
     """A value's memo entry from its pickle (with references to claim views) and the views referred to."""
     digest = hashlib.sha1(data)
+    token = digest.digest()
     for c in refs:
         digest.update(_value_digest(c, memo)[0])
-    return b"d" + digest.digest(), ("d", hashlib.sha1(data).digest()), frozenset(c["id"] for c in refs), data
+    return b"d" + digest.digest(), ("d", token), frozenset(c["id"] for c in refs), data
 
 
 class _RefPickler(pickle.Pickler):
@@ -116,7 +121,10 @@ class _RefPickler(pickle.Pickler):
         self.claims: list = []
 
     def reducer_override(self, obj):
-        if type(obj) is ClaimView:
+        kind = type(obj)
+        if kind is View:  # what View.__reduce__ gives, without pickle calling it through object.__reduce_ex__
+            return View, (dict(obj),)
+        if kind is ClaimView:
             self.claims.append(obj)  # once per view: pickle refers to it by its memo after that
             return _claim, (obj["id"],)
         return NotImplemented

@@ -165,15 +165,16 @@ def _shares(n: int, workers: int, alone: int = 32, size: int = 256) -> list[tupl
     return shares
 
 
-@collector.paused(then=lambda: gc.collect(1))
+@collector.paused(then=collector.sampled())
 def _render_share(share: tuple[int, int]):
     """Render a run of pages with the collector's automatic rounds off (Jinja's many short-lived objects
-    set them off again and again, and each walks the values kept so far: a tenth of the time), then
-    collect the young objects once: what cycles a template made, if any, are freed share by share."""
+    set them off again and again, and each walks the values kept so far: a tenth of the time); what
+    cycles a template makes, if any, are found by collecting after some of the shares (collector.sampled)."""
     pages, templates, out, base_url, salt, before, current, known, anchors, state = _JOB
     if "env" not in state:  # once per process: what its pages can share
-        state.update(env=environment(templates), made=set(), fragments={}, sent=set())
+        state.update(env=environment(templates), made=set(), fragments={}, sent=set(), seen=set())
     env, made, memo, fragments, sent = state["env"], state["made"], state["memo"], state["fragments"], state["sent"]
+    seen = state["seen"]  # the links already looked up: most pages link to the same few dozen
     done, nowhere, root, kept = [], set(), str(current), Kept({}, {})
     for page in pages[share[0]:share[1]]:
         digest, layout, shown = page_digest(page, salt, memo)
@@ -184,7 +185,10 @@ def _render_share(share: tuple[int, int]):
             continue
         links: set = set()
         put(out, page.path, inert_utf8(_render(env, page, base_url, links, fragments).encode("utf-8")), made)
-        nowhere.update(unresolved(links, known, anchors))
+        fresh = links - seen
+        if fresh:
+            nowhere.update(unresolved(fresh, known, anchors))
+            seen |= fresh
         done.append(Rendered(page.path, digest, pack_links(links), page.template, layout, claims))
     return done, nowhere, kept.values, kept.claims
 
@@ -218,7 +222,7 @@ def dangling(links, known: set[str], anchors: dict[str, set[str]]) -> list[Probl
 
 def pack_links(links: set[tuple[str, str]]) -> str:
     """A page's links as one string, to keep for the next build (quicker to store than a set)."""
-    return "\n".join(sorted(f"{path}\0{fragment}" for path, fragment in links))
+    return "\n".join(sorted(map("\0".join, links)))
 
 
 def unpack_links(packed: str) -> list[tuple[str, str]]:
