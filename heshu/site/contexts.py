@@ -122,8 +122,8 @@ class _RefPickler(pickle.Pickler):
 
     def reducer_override(self, obj):
         kind = type(obj)
-        if kind is View:  # what View.__reduce__ gives, without pickle calling it through object.__reduce_ex__
-            return View, (dict(obj),)
+        if kind is View:  # View.__reduce__ itself, without pickle going through object.__reduce_ex__ to it
+            return obj.__reduce__()
         if kind is ClaimView:
             self.claims.append(obj)  # once per view: pickle refers to it by its memo after that
             return _claim, (obj["id"],)
