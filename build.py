@@ -83,7 +83,7 @@ def report_problems(problems) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     """Check claims.yaml, then write the site to site/ (a failed build leaves the old site/ whole)."""
     started = time.perf_counter()
-    result = run_build(Project(args.root), log, args.base_url)
+    result = run_build(Project(args.root), log, args.base_url, once=args.once)
     if result.pages:
         state = ", unchanged: nothing it is built from changed" if result.unchanged else ""
         print(f"build: {result.pages} pages, {result.claims} claims in site/{state} ({time.perf_counter() - started:.1f}s)")
@@ -115,6 +115,9 @@ def parser() -> argparse.ArgumentParser:
                    help="project folder holding seeds/ and claims.yaml (default: this folder)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     p.add_argument("--base-url", help="the address the site is published at (default: templates/site.yaml)")
+    p.add_argument("--once", action="store_true",
+                   help="keep nothing for a quick rebuild, for a build no later build starts from (CI on a clean "
+                        "clone): about a fifth faster at 200 reports; the next build is a full one")
     for name, func in (("extract", cmd_extract), ("link", cmd_link), ("check", cmd_check), ("build", cmd_build),
                        ("serve", cmd_serve)):
         s = sub.add_parser(name, help=func.__doc__, description=func.__doc__)
@@ -128,8 +131,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     REPORTED.clear()
-    args = parser().parse_args(argv)
+    p = parser()
+    args = p.parse_args(argv)
     func = getattr(args, "func", cmd_all)
+    if args.once and func is cmd_serve:
+        p.error("serve rebuilds after every edit, which --once would make full builds: leave --once out")
     try:
         return func(args)
     except HeshuError as e:

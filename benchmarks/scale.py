@@ -9,7 +9,8 @@ and, on the same disk in the same run, three references for the same
 page count: Jinja2 rendering the pages with one template and nothing else (the floor of a Python
 build), Hugo building as many pages from generated content (where `hugo` is installed), and the
 time to create 10,000 files of 5 KB in nested folders (the disk's floor). The full build, the
-Jinja2 floor and Hugo are each timed three times, in turn, and the ratios use the best of each.
+same with --once (nothing kept for a quick rebuild, as a CI build would run it), the Jinja2 floor and
+Hugo are each timed three times, in turn, and the ratios use the best of each.
 On a virtual machine it also prints the share of CPU time the host took away during the run, and
 the time of a fixed loop at the start and at the end (how fast the core was).
 Usage: python benchmarks/scale.py [--sizes 2 20 200] [--keep DIR]
@@ -177,10 +178,11 @@ def measure(n: int, work: Path) -> dict:
     one_edit()  # and again: extract and link last ran on a ledger they left as it was, so they can skip
     row["all_steps_next_edit"] = round(run_step(root)[0], 2)
     row["search_kib_贫困"] = round(query_bytes(root / "site", "贫困") / 1024)
-    builds, floors, hugos = [row["build"]], [], []
-    for k in range(REPEATS):  # the disk is noisy: each of the three, in turn, REPEATS times; the best of each
+    builds, onces, floors, hugos = [row["build"]], [], [], []
+    for k in range(REPEATS):  # the disk is noisy: each of the four, in turn, REPEATS times; the best of each
         if k:
             builds.append(full_build(root, work / "trash"))
+        onces.append(full_build(root, work / "trash", options=("--once",)))
         floors.append(jinja_floor(row["pages"], work / f"jinja{n}-{k}"))
         hugos.append(hugo(row["pages"], work / f"hugo{n}", f"public{k}"))
     row["build_best"] = round(min(builds), 2)
@@ -190,6 +192,9 @@ def measure(n: int, work: Path) -> dict:
     row["hugo"] = round(h, 2) if h is not None else None
     row["hugo_pages_per_s"] = round(row["pages"] / h) if h else None
     row["speed_vs_hugo"] = round(row["pages"] / row["build_best"] / row["hugo_pages_per_s"], 2) if h else None
+    row["once_best"] = round(min(onces), 2)  # `build.py --once build`: nothing kept for a quick rebuild
+    row["once_vs_jinja"] = round(row["once_best"] / row["jinja_floor"], 2) if row["jinja_floor"] else None
+    row["once_speed_vs_hugo"] = round(row["pages"] / row["once_best"] / row["hugo_pages_per_s"], 2) if h else None
     shutil.rmtree(work / "trash", ignore_errors=True)
     return row
 
@@ -197,16 +202,16 @@ def measure(n: int, work: Path) -> dict:
 REPEATS = 3
 
 
-def full_build(root: Path, trash: Path, code_root: Path = ROOT) -> float:
-    """Seconds of another full build (with the checkout at code_root): site/ moved aside (deleting 60,000
-    files slows the disk for a while), the record of the last build and the search index dropped from
-    the cache."""
+def full_build(root: Path, trash: Path, code_root: Path = ROOT, options: tuple[str, ...] = ()) -> float:
+    """Seconds of another full build (with the checkout at code_root, and these options of build.py):
+    site/ moved aside (deleting 60,000 files slows the disk for a while), the record of the last build and
+    the search index dropped from the cache."""
     trash.mkdir(exist_ok=True)
     (root / "site").rename(trash / f"site-{time.monotonic_ns()}")
     cache = Path(os.environ["HESHU_CACHE"])
     shutil.rmtree(cache / "builds", ignore_errors=True)
     (cache / "search-index.pickle").unlink(missing_ok=True)
-    return run_step(root, "build", code_root=code_root)[0]
+    return run_step(root, *options, "build", code_root=code_root)[0]
 
 
 def cpu_gauge() -> float:

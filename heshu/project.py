@@ -252,19 +252,23 @@ def load_config(project: Project, base_url: str | None = None) -> dict:
 
 
 @collector.paused(then=gc.unfreeze)  # no rounds at all: after the pages, a round would walk the whole site
-def run_build(project: Project, log: Log = quiet, base_url: str | None = None) -> BuildResult:
-    """Check the ledger, then write the site to site/, whole or not at all (see heshu.site.publish)."""
+def run_build(project: Project, log: Log = quiet, base_url: str | None = None, once: bool = False) -> BuildResult:
+    """Check the ledger, then write the site to site/, whole or not at all (see heshu.site.publish).
+
+    With once=True the build keeps nothing for a quick rebuild (as in CI, from a clean clone, where no
+    later build would use it): every page is rendered and written, and the next build is a full one.
+    """
     from .site import history, state
     from .site.assemble import assemble
     from .site.pages import SiteInput
-    from .site.publish import last_build, publish
+    from .site.publish import last_build
     others, text = build_others(project, base_url), _ledger_bytes(project)
     ledger_digest = hashlib.sha1(text).hexdigest()
     inputs = _inputs(others, ledger_digest)
     summary = last_build(project.site, inputs)
     if summary is not None:
         return BuildResult(*summary, unchanged=True)
-    patched = _rebuild(project, base_url, others, text, ledger_digest, log)
+    patched = None if once else _rebuild(project, base_url, others, text, ledger_digest, log)
     if patched is not None:
         return patched
     checked = run_check(project, log)
@@ -278,17 +282,29 @@ def run_build(project: Project, log: Log = quiet, base_url: str | None = None) -
     with few_collections():
         site = assemble(inp)
     log(f"build: writing {len(site.pages)} pages")
+    published, keep, drop = _publish(project, site, inp.config["base_url"], once,
+                                     lambda done: state.Meta(inputs, others, ledger_digest, done), text)
+    result = BuildResult(len(site.pages), len(checked.links.facts), corpus.problems)
+    _built(project, base_url, inputs, published, keep, result, drop)
+    return result
+
+
+def _publish(project: Project, site, base_url: str, once: bool, meta_of: Callable, text: bytes) -> tuple:
+    """publish() the site to site/; and what then keeps its pages for a quick rebuild, given the build's
+    summary, or drops them (neither does anything for a build `once`)."""
+    from .site import state
+    from .site.publish import publish
+    if once:
+        state.forget(project.site)  # what was kept is of the site/ this build replaces
+        published = publish(site, project.templates, project.site, base_url, for_rebuild=False)
+        return published, lambda summary: None, lambda: None
     keeping = state.Keeping(project.site)  # written on the other core while the build finishes
     try:
-        published = publish(site, project.templates, project.site, inp.config["base_url"],
-                            rendered=keeping.pages_rendered)
+        published = publish(site, project.templates, project.site, base_url, rendered=keeping.pages_rendered)
     except BaseException:
         keeping.drop()
         raise
-    result = BuildResult(len(site.pages), len(checked.links.facts), corpus.problems)
-    _built(project, base_url, inputs, published, lambda done: keeping.finish(
-        state.Meta(inputs, others, ledger_digest, done), text, published), result, keeping.drop)
-    return result
+    return published, lambda summary: keeping.finish(meta_of(summary), text, published), keeping.drop
 
 
 def _built(project: Project, base_url: str | None, inputs: str, published, keep: Callable, result: BuildResult,

@@ -30,6 +30,13 @@ def test_every_command_is_documented():
         assert f"`python build.py {name}`" in README
 
 
+def test_every_option_of_the_command_line_is_documented():
+    options = [o for a in build.parser()._actions for o in a.option_strings if o.startswith("--") and o != "--help"]
+    assert options
+    for option in options:
+        assert f"`python build.py {option}" in README
+
+
 def test_every_ledger_field_is_documented():
     for name in (*ledger.CLAIM_ORDER, *ledger.SERIES_ORDER, *ledger.CHECK_ORDER):
         assert f"`{name}`" in README

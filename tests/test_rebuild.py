@@ -17,9 +17,9 @@ from test_site import copy_project, tree_hash
 QUICK = "claims edited in people's fields only"
 
 
-def run(root: Path, capsys) -> tuple[int, str]:
+def run(root: Path, capsys, *options: str) -> tuple[int, str]:
     capsys.readouterr()
-    status = build.main(["--root", str(root), "build"])
+    status = build.main(["--root", str(root), *options, "build"])
     out = capsys.readouterr()
     return status, out.out + out.err
 
@@ -235,3 +235,32 @@ def test_a_build_whose_inputs_change_while_it_runs_keeps_nothing(tmp_path, capsy
     monkeypatch.setattr(publish_mod, "publish", write)
     status, log = run(root, capsys)  # the site was not built from this ledger: a full build, not a quick one
     assert status == 0 and QUICK not in log and kept.is_file()
+
+
+def test_a_build_once_gives_the_bytes_of_a_build_that_keeps_and_keeps_nothing(tmp_path, capsys):
+    once, kept = copy_project(tmp_path / "once"), copy_project(tmp_path / "kept")
+    assert run(once, capsys, "--once")[0] == 0 and run(kept, capsys)[0] == 0
+    assert tree_hash(once / "site") == tree_hash(kept / "site")
+    assert state.where(kept / "site").is_file()
+    assert not state.where(once / "site").exists() and not state.where(once / "site").with_suffix(".ledger").exists()
+
+
+def test_after_a_build_once_the_next_build_is_a_full_one_and_keeps_again(tmp_path, capsys):
+    root = copy_project(tmp_path / "project")
+    assert run(root, capsys)[0] == 0
+    kept = state.where(root / "site")
+    for options, quick, keeps in ((("--once",), False, False),  # the old keep is of a site/ this build replaces
+                                  ((), False, True),  # nothing kept to start from: a full build, which keeps
+                                  ((), True, True)):
+        edit_claims(root, verdict="misleading" if quick else "accurate", note=f"第{len(options)}次")
+        status, log = run(root, capsys, *options)
+        assert status == 0 and (QUICK in log) is quick and kept.is_file() is keeps
+        assert tree_hash(root / "site") == full_build_of(root, tmp_path / "full", capsys)
+
+
+def test_serve_refuses_once_with_the_reason(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        build.main(["--root", str(tmp_path), "--once", "serve"])
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err.endswith(
+        "build.py: error: serve rebuilds after every edit, which --once would make full builds: leave --once out\n")

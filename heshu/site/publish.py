@@ -40,9 +40,11 @@ class Published(NamedTuple):
 
 
 def publish(site: Site, templates: Path, dest: Path, base_url: str, workers: int | None = None,
-            rendered: Callable[[list[Rendered], Kept], None] | None = None) -> Published:
+            rendered: Callable[[list[Rendered], Kept], None] | None = None, for_rebuild: bool = True) -> Published:
     """Write the site to dest (site/), or raise HeshuError with every broken link and leave dest as it was.
-    `rendered` is called with the pages and their contexts' values as soon as all are rendered."""
+    `rendered` is called with the pages and their contexts' values as soon as all are rendered. With
+    for_rebuild=False the pages are neither digested nor kept (render_pages): all are rendered and
+    written, and the next build renders all of them again."""
     files = _files(site, templates)
     check_paths([p.path for p in site.pages] + sorted(files))
     cache.remove(_stamp_key(dest))  # from here until remember(), site/ may change: no build is known to match it
@@ -52,7 +54,7 @@ def publish(site: Site, templates: Path, dest: Path, base_url: str, workers: int
     staging.mkdir()
     try:
         record, rows, kept = _stage(site, templates, files, staging, dest if before else staging, base_url, before,
-                                    workers, rendered=rendered)
+                                    workers, rendered=rendered, for_rebuild=for_rebuild)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -144,7 +146,8 @@ def last_build(dest: Path, inputs: str, whole: bool = True) -> tuple | None:
 
 def _stage(site: Site, templates: Path, files: dict[str, bytes], staging: Path, current: Path, base_url: str,
            before: dict | None, workers: int | None, whole: bool = True, memo: dict | None = None,
-           rendered: Callable[[list[Rendered], Kept], None] | None = None) -> tuple[dict, list[Rendered], Kept]:
+           rendered: Callable[[list[Rendered], Kept], None] | None = None, for_rebuild: bool = True
+           ) -> tuple[dict, list[Rendered], Kept]:
     """Write into staging every page and file that `current` lacks or has with other bytes; the new record,
     the pages, and their contexts' values. With whole=False the site is the last build's (`before`) with
     these pages and files in place of its own, and a page left as it was keeps no links in its row."""
@@ -153,7 +156,7 @@ def _stage(site: Site, templates: Path, files: dict[str, bytes], staging: Path, 
         known |= before["pages"].keys() | before["files"].keys()
     anchors = site.anchors if whole else before["anchors"]
     rows, nowhere, kept = render_pages(replace(site, anchors=anchors), templates, staging, base_url,
-                                       before["pages"] if before else {}, current, known, workers, memo)
+                                       before["pages"] if before else {}, current, known, workers, memo, for_rebuild)
     if whole and before:  # a page left as it was has the links it had
         rows = [row if row.links is not None else row._replace(links=before["links"][row.path]) for row in rows]
     if rendered:

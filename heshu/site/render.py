@@ -101,7 +101,7 @@ def _partials(env: Environment, base_url: str, fragments: dict):
 
 
 def render_pages(site: Site, templates: Path, out: Path, base_url: str, before: dict, current: Path,
-                 known: set[str], workers: int | None = None, memo: dict | None = None
+                 known: set[str], workers: int | None = None, memo: dict | None = None, for_rebuild: bool = True
                  ) -> tuple[list[Rendered], set[tuple], Kept]:
     """Render into out every page that is not already in `current` as it would be; a row per page, the
     links of the rendered pages that lead to no path in `known` or to a missing anchor, and the values
@@ -111,11 +111,13 @@ def render_pages(site: Site, templates: Path, out: Path, base_url: str, before: 
     recorded for the file in `current` (by path): it would render to the same bytes; its row's links
     are None then. Pages are rendered by several processes where there are several cores and many
     pages. `memo` may hold what is already known of the contexts' values (see contexts.known_view).
+    With for_rebuild=False no page is digested or kept (a build that no later build starts from): every
+    page is rendered, and the rows have no digest, layout or claims.
     """
     workers = workers or min(os.cpu_count() or 1, 4)
     global _JOB
     _JOB = (site.pages, templates, out, base_url, _templates_digest(templates, base_url), before, current, known,
-            site.anchors, {"memo": memo or {}})
+            site.anchors, {"memo": memo or {}}, for_rebuild)
     gc.freeze()  # the site's objects live until the build ends (the caller may gc.unfreeze() them then)
     try:
         if workers > 1 and len(site.pages) > POOL_PAGES and parallel.can_fork():
@@ -170,16 +172,19 @@ def _render_share(share: tuple[int, int]):
     """Render a run of pages with the collector's automatic rounds off (Jinja's many short-lived objects
     set them off again and again, and each walks the values kept so far: a tenth of the time); what
     cycles a template makes, if any, are found by collecting after some of the shares (collector.sampled)."""
-    pages, templates, out, base_url, salt, before, current, known, anchors, state = _JOB
+    pages, templates, out, base_url, salt, before, current, known, anchors, state, for_rebuild = _JOB
     if "env" not in state:  # once per process: what its pages can share
         state.update(env=environment(templates), made=set(), fragments={}, sent=set(), seen=set())
     env, made, memo, fragments, sent = state["env"], state["made"], state["memo"], state["fragments"], state["sent"]
     seen = state["seen"]  # the links already looked up: most pages link to the same few dozen
     done, nowhere, root, kept = [], set(), str(current), Kept({}, {})
     for page in pages[share[0]:share[1]]:
-        digest, layout, shown = page_digest(page, salt, memo)
-        layout, claims = pickle.dumps(layout, protocol=5), tuple(sorted(shown))
-        keep(page.context, memo, sent, kept)
+        if for_rebuild:
+            digest, layout, shown = page_digest(page, salt, memo)
+            layout, claims = pickle.dumps(layout, protocol=5), tuple(sorted(shown))
+            keep(page.context, memo, sent, kept)
+        else:
+            digest, layout, claims = "", b"", ()
         if digest and before.get(page.path) == digest and os.path.isfile(os.path.join(root, page.path)):
             done.append(Rendered(page.path, digest, None, page.template, layout, claims))
             continue

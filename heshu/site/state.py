@@ -107,11 +107,12 @@ def write_pages(dest: Path, pages: list[Rendered], kept: Kept) -> Path:
 
 
 def forget(dest: Path) -> None:
-    """Drop what the last build kept: the next rebuild is a full one."""
-    try:
-        where(dest).unlink(missing_ok=True)
-    except OSError:
-        pass
+    """Drop what the last build kept, and the ledger it read: the next rebuild is a full one."""
+    for path in (where(dest), where(dest).with_suffix(".ledger")):
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 class State:
