@@ -116,8 +116,8 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     p.add_argument("--base-url", help="the address the site is published at (default: templates/site.yaml)")
     p.add_argument("--once", action="store_true",
-                   help="keep nothing for a quick rebuild, for a build no later build starts from (CI on a clean "
-                        "clone): about a fifth faster at 200 reports; the next build is a full one")
+                   help="keep nothing for a quick rebuild, for a build that no later build starts from (CI on a "
+                        "clean clone): less time; the next build is a full one")
     for name, func in (("extract", cmd_extract), ("link", cmd_link), ("check", cmd_check), ("build", cmd_build),
                        ("serve", cmd_serve)):
         s = sub.add_parser(name, help=func.__doc__, description=func.__doc__)
