@@ -261,7 +261,7 @@ def run_build(project: Project, log: Log = quiet, base_url: str | None = None, o
     from .site import history, state
     from .site.assemble import assemble
     from .site.pages import SiteInput
-    from .site.publish import last_build
+    from .site.publish import last_build, publish
     others, text = build_others(project, base_url), _ledger_bytes(project)
     ledger_digest = hashlib.sha1(text).hexdigest()
     inputs = _inputs(others, ledger_digest)
@@ -282,29 +282,19 @@ def run_build(project: Project, log: Log = quiet, base_url: str | None = None, o
     with few_collections():
         site = assemble(inp)
     log(f"build: writing {len(site.pages)} pages")
-    published, keep, drop = _publish(project, site, inp.config["base_url"], once,
-                                     lambda done: state.Meta(inputs, others, ledger_digest, done), text)
-    result = BuildResult(len(site.pages), len(checked.links.facts), corpus.problems)
-    _built(project, base_url, inputs, published, keep, result, drop)
-    return result
-
-
-def _publish(project: Project, site, base_url: str, once: bool, meta_of: Callable, text: bytes) -> tuple:
-    """publish() the site to site/; and what then keeps its pages for a quick rebuild, given the build's
-    summary, or drops them (neither does anything for a build `once`)."""
-    from .site import state
-    from .site.publish import publish
-    if once:
-        state.forget(project.site)  # what was kept is of the site/ this build replaces
-        published = publish(site, project.templates, project.site, base_url, for_rebuild=False)
-        return published, lambda summary: None, lambda: None
     keeping = state.Keeping(project.site)  # written on the other core while the build finishes
+    if once:
+        state.forget(project.site)  # what was kept is of the site/ this build replaces; it keeps nothing
     try:
-        published = publish(site, project.templates, project.site, base_url, rendered=keeping.pages_rendered)
+        published = publish(site, project.templates, project.site, inp.config["base_url"],
+                            rendered=None if once else keeping.pages_rendered, for_rebuild=not once)
     except BaseException:
         keeping.drop()
         raise
-    return published, lambda summary: keeping.finish(meta_of(summary), text, published), keeping.drop
+    result = BuildResult(len(site.pages), len(checked.links.facts), corpus.problems)
+    _built(project, base_url, inputs, published, lambda done: keeping.finish(
+        state.Meta(inputs, others, ledger_digest, done), text, published), result, keeping.drop)
+    return result
 
 
 def _built(project: Project, base_url: str | None, inputs: str, published, keep: Callable, result: BuildResult,

@@ -50,7 +50,8 @@ def where(dest: Path) -> Path:
 @dataclass
 class Keeping:
     """A whole build's keep, begun as soon as its pages are rendered (on the other core, where there is
-    one and the site is large) while the build goes on, then finished, or dropped."""
+    one and the site is large) while the build goes on, then finished, or dropped. Never begun (no
+    pages_rendered), finishing and dropping it do nothing: the old keep stays as it is."""
 
     dest: Path
     wait: Callable[[], Path] | None = None  # the new file with the pages, once written
