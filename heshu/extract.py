@@ -130,7 +130,8 @@ def _time_patterns() -> tuple[re.Pattern, re.Pattern]:
 
 def _year(source: Source, m: Mention, section_year: int | None) -> tuple[int | None, str]:
     text, n = source.clean.text, m.number
-    refs = [r for r in time_refs(text, m.sentence_start, n.start, source.doc.year) if r.end <= n.start]
+    refs = [r for r in time_refs(text, m.sentence_start, n.start, source.doc.year)
+            if r.end <= n.start and not _baseline(text, r)]
     from_ref = None
     for ref in reversed(refs):
         if ref.since:
@@ -149,6 +150,21 @@ def _year(source: Source, m: Mention, section_year: int | None) -> tuple[int | N
     if since or _running_total(text, m, None):
         return source.doc.year, (f"{since.year}年以来" if since else "")
     return section_year or source.doc.year, ""
+
+
+def _baseline(text: str, ref: TimeRef) -> bool:
+    """比上年, 较2020年: the time a figure is compared with, which does not date it."""
+    return any(text.endswith(w, 0, ref.start) for w in _cues()["baseline_words"])
+
+
+def _without_baselines(text: str, start: int, end: int, ref_year: int) -> str:
+    """text[start:end] without the times its figures are compared with."""
+    pieces, at = [], start
+    for ref in time_refs(text, start, end, ref_year):
+        if _baseline(text, ref):
+            pieces.append(text[at:ref.start])
+            at = ref.end
+    return "".join(pieces) + text[at:end]
 
 
 def _running_total(text: str, m: Mention, ref: TimeRef | None) -> bool:
@@ -182,9 +198,11 @@ def _kind(source: Source, m: Mention, year: int | None, sense: str) -> str:
     c = _cues()
     text = source.clean.text
     before = text[m.sentence_start:m.number.start]
-    clause = text[_clause_start(text, m):m.number.start]
+    clause = _without_baselines(text, _clause_start(text, m), m.number.start, source.doc.year)
     if any(w in clause for w in c["actual_cues"]):
         return "actual"
+    for word in c["cue_holders"]:
+        before = before.replace(word, "")
     if any(w in before for w in c["target_cues"]):
         return "target"
     published = int(source.doc.published[:4])

@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Callable, Iterator
 
 from . import resources
 from .model import Block, CleanText, Mention, Number
@@ -12,6 +12,7 @@ from .numbers import read_number, tables, unit_kind
 from .segment import tokens
 
 SENTENCE_END = "。！？!?"
+CLAUSE_MARKS = "，；：,;:"
 
 
 @dataclass(frozen=True)
@@ -64,20 +65,26 @@ def _sentences(text: str, block: Block) -> list[tuple[int, int]]:
 
 
 def _scan_sentence(text: str, block: Block, sentence: tuple[int, int]) -> list[Candidate]:
-    numeral = tables().numeral_chars
-    out, i = [], sentence[0]
-    while i < sentence[1]:
+    out = []
+    for n in _numbers(text, *sentence):
+        cand = Candidate(_implied_unit(text, n, sentence), block, sentence)
+        out.append(replace(cand, dropped=_first_reason(text, cand)))
+    return out
+
+
+def _numbers(text: str, start: int, end: int) -> Iterator[Number]:
+    """The number expressions in text[start:end], in order, none running past end."""
+    numeral, bounded, i = tables().numeral_chars, text[:end], start
+    while i < end:
         ch = text[i]
         starts = ch.isdigit() or ch in numeral
-        if starts and (i == sentence[0] or not (text[i - 1].isdigit() or text[i - 1] in numeral or text[i - 1] == ".")):
-            n = read_number(text[:sentence[1]], i)
+        if starts and (i == start or not (text[i - 1].isdigit() or text[i - 1] in numeral or text[i - 1] == ".")):
+            n = read_number(bounded, i)
             if n is not None:
-                cand = Candidate(_implied_unit(text, n, sentence), block, sentence)
-                out.append(replace(cand, dropped=_first_reason(text, cand)))
+                yield n
                 i = max(n.end, i + 1)
                 continue
         i += 1
-    return out
 
 
 def _first_reason(text: str, cand: Candidate) -> str | None:
@@ -168,10 +175,21 @@ def not_a_numeral_word(text: str, c: Candidate) -> bool:
     return True
 
 
+def describes_a_noun(text: str, c: Candidate) -> bool:
+    """60岁以上老人, 5000万元以上项目120个: a figure before the noun it qualifies says which ones (an
+    age; or a threshold, when another figure of the clause then counts them)."""
+    n, r = c.number, _rules()
+    if unit_kind(n.unit) in r["attribute_units"]:
+        return _noun_at(text, n.end, c.sentence[1])
+    if any(text.endswith(w, 0, n.end) for w in r["threshold_after"]) and _noun_at(text, n.end, c.sentence[1]):
+        stop = min([c.sentence[1]] + [k for k in (text.find(p, n.end, c.sentence[1]) for p in CLAUSE_MARKS) if k >= 0])
+        return any(not _unmeasured(text, later) for later in _numbers(text, n.end, stop))
+    return False
+
+
 def no_unit(text: str, c: Candidate) -> bool:
     """A figure with neither unit nor 万/亿 is not a measured amount."""
-    n = c.number
-    return n.unit == "" and not any(ch in tables().sections for ch in text[n.fig_start:n.num_end])
+    return _unmeasured(text, c.number)
 
 
 RULES: list[tuple[str, Callable[[str, Candidate], bool]]] = [
@@ -184,6 +202,7 @@ RULES: list[tuple[str, Callable[[str, Candidate], bool]]] = [
     ("article", lone_one),
     ("scale word", bare_power),
     ("inside a word", not_a_numeral_word),
+    ("describes a noun", describes_a_noun),
     ("no unit", no_unit),
 ]
 
@@ -194,9 +213,21 @@ def _figure_text(text: str, n: Number) -> str:
     """The figure as written, without qualifiers, multiplier or unit."""
     i = n.fig_start
     j = i
-    while j < n.num_end and (text[j].isdigit() or text[j] in tables().numeral_chars + ".-"):
+    while j < n.num_end and (text[j].isdigit() or text[j] in tables().numeral_chars + tables().point + ".-"):
         j += 1
     return text[i:j]
+
+
+def _unmeasured(text: str, n: Number) -> bool:
+    return n.unit == "" and not any(ch in tables().sections for ch in text[n.fig_start:n.num_end])
+
+
+def _noun_at(text: str, pos: int, end: int) -> bool:
+    """Whether a noun (or 的 and a noun) starts at text[pos]."""
+    toks = tokens(text[pos:min(end, pos + 8)])
+    if toks and toks[0].word == "的":
+        toks = toks[1:]
+    return bool(toks) and toks[0].pos.startswith(tuple(_rules()["noun_pos"]))
 
 
 def _implied_unit(text: str, n: Number, sentence: tuple[int, int]) -> Number:
@@ -205,7 +236,7 @@ def _implied_unit(text: str, n: Number, sentence: tuple[int, int]) -> Number:
         return n
     r = _rules()
     after = tokens(text[n.end:min(sentence[1], n.end + r["implied_unit_window"])])
-    clause_start = max([sentence[0]] + [text.rfind(p, sentence[0], n.start) + 1 for p in "，；：,;:"])
+    clause_start = max([sentence[0]] + [text.rfind(p, sentence[0], n.start) + 1 for p in CLAUSE_MARKS])
     before = reversed(tokens(text[clause_start:n.start]))
     for toks in (after, before):
         for tok in toks:

@@ -20,7 +20,8 @@ class Tables:
     multipliers: dict
     range_marks: tuple
     over_infix: tuple
-    percent_prefix: str
+    fraction_prefixes: dict  # 百分之 → %
+    point: str  # 点, the decimal point in words
     units: tuple  # longest first
     unit_kind: dict
     canonical: dict
@@ -44,7 +45,7 @@ def tables() -> Tables:
         return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[0])))
 
     return Tables(d["chinese_digits"], d["chinese_powers"], d["chinese_sections"], d["multipliers"],
-                  tuple(d["range_marks"]), tuple(d["over_infix"]), d["percent_prefix"],
+                  tuple(d["range_marks"]), tuple(d["over_infix"]), d["fraction_prefixes"], d["chinese_point"],
                   tuple(resources.longest_first(list(unit_kind))), unit_kind, d["unit_canonical"],
                   ordered("before"), ordered("after"))
 
@@ -56,13 +57,13 @@ def read_number(text: str, pos: int) -> Number | None:
     second figure of a range, the unit, and qualifiers on either side.
     """
     t = tables()
-    percent = text.startswith(t.percent_prefix, pos)
-    fig_start = pos + len(t.percent_prefix) if percent else pos
+    prefix = next((p for p in t.fraction_prefixes if text.startswith(p, pos)), "")
+    fig_start = pos + len(prefix)
     first = _figure(text, fig_start)
     if first is None:
         return None
     value, end, chinese, over, factor = first
-    unit, after_unit = ("%", end) if percent else _unit(text, end)
+    unit, after_unit = (t.fraction_prefixes[prefix], end) if prefix else _unit(text, end)
     second = _range_end(text, after_unit if unit else end, unit, chinese)
     if second:
         if factor == 1 and not unit:  # 2~3亿元: the multiplier of the second figure applies to both
@@ -101,6 +102,7 @@ def _figure(text: str, pos: int) -> tuple[Value, int, bool, bool, Decimal] | Non
         if base is None:
             return None
         end, chinese = pos + len(run), True
+        base, end = _chinese_decimals(text, end, base, run)
     over = False
     if end < len(text) and text[end] in t.over_infix and _multiplier_at(text, end + 1):
         over, end = True, end + 1
@@ -153,6 +155,20 @@ def _chinese_value(run: str) -> Decimal | None:
             total = (total + section + (digit or 0)) * unit
             section, digit, last_power = 0, None, 10 ** 9
     return Decimal(total + section + (digit or 0))
+
+
+def _chinese_decimals(text: str, end: int, base: Decimal, run: str) -> tuple[Decimal, int]:
+    """十一点二: the digits after a point in words, added to the figure before it (none after 万, 亿)."""
+    t = tables()
+    j = end + len(t.point)
+    if not text.startswith(t.point, end) or run[-1] in t.sections:
+        return base, end
+    k = j
+    while k < len(text) and text[k] in t.digits and text[k] != "两":
+        k += 1
+    if k == j:
+        return base, end
+    return base + Decimal("0." + "".join(str(t.digits[c]) for c in text[j:k])), k
 
 
 def _plain(v: Decimal) -> int | float:

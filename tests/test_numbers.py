@@ -7,8 +7,9 @@ from conftest import table
 
 def first_figure(text: str) -> int:
     numerals = tables().numeral_chars
-    if "百分之" in text:
-        return text.index("百分之")
+    prefix = next((p for p in tables().fraction_prefixes if p in text), None)
+    if prefix:
+        return text.index(prefix)
     return next(i for i, ch in enumerate(text) if ch.isdigit() or ch in numerals)
 
 
