@@ -383,6 +383,9 @@ def _has_noun(toks: list[Token]) -> bool:
 
 
 def _join(toks: list[Token]) -> str:
-    words = "".join(t.word for t in toks)
-    limit = _cues()["subject_max_chars"]
-    return words[-limit:] if len(words) > limit else words
+    """The words joined, the first ones left out while they are longer than a subject may be (whole
+    words: 数字经济核心产业…, not 字经济核心产业…)."""
+    limit, toks = _cues()["subject_max_chars"], list(toks)
+    while len(toks) > 1 and sum(len(t.word) for t in toks) > limit:
+        toks.pop(0)
+    return "".join(t.word for t in toks)

@@ -151,15 +151,18 @@ def part_of_name(text: str, c: Candidate) -> bool:
 
 
 def lone_one(text: str, c: Candidate) -> bool:
-    """一批, 一个战场: a lone 一 is an article."""
-    return c.number.chinese and _figure_text(text, c.number) == "一"
+    """一批, 一个战场: a lone 一 is an article (but 翻一番, 增长一倍 say how much)."""
+    n = c.number
+    return n.chinese and _figure_text(text, n) == "一" and unit_kind(n.unit) not in _rules()["lone_one_claim_units"]
 
 
 def bare_power(text: str, c: Candidate) -> bool:
     """百项工程, 百年目标: a bare 十/百/千/万 names a scale unless it measures money, weight..."""
     n = c.number
-    fig = _figure_text(text, n).rstrip("".join(tables().sections))
-    return (n.chinese and len(fig) == 1 and fig in tables().powers
+    written = _figure_text(text, n)
+    fig = written.rstrip("".join(tables().sections))
+    over = text.startswith(tuple(tables().over_infix), n.fig_start + len(written))  # 千余个: over a thousand
+    return (n.chinese and len(fig) == 1 and fig in tables().powers and not over
             and unit_kind(n.unit) not in _rules()["bare_power_units"])
 
 
@@ -168,11 +171,20 @@ def not_a_numeral_word(text: str, c: Candidate) -> bool:
     n = c.number
     if not n.chinese:
         return False
-    s0 = c.sentence[0]
+    s0, r = c.sentence[0], _rules()
     for tok in tokens(text[s0:c.sentence[1]]):
         if tok.start <= (n.fig_start - s0) < tok.end:
-            return tok.start not in (n.fig_start - s0, n.start - s0) or tok.pos not in _rules()["numeral_pos"]
+            kind = unit_kind(n.unit)
+            if tok.end == n.end - s0 and kind not in r["idiom_units"] and (
+                    tok.start == n.start - s0 or kind in r["word_ending_units"]):
+                return False  # 近三成, 翻一番: jieba made one word of the whole expression, or of its verb and it
+            return tok.start not in (n.fig_start - s0, n.start - s0) or tok.pos not in r["numeral_pos"]
     return True
+
+
+def scopes_a_time(text: str, c: Candidate) -> bool:
+    """两年平均增长5.2%, 三年来: a span of time that another figure is measured over."""
+    return unit_kind(c.number.unit) == "time" and text.startswith(tuple(_rules()["time_scope_after"]), c.number.end)
 
 
 def describes_a_noun(text: str, c: Candidate) -> bool:
@@ -202,6 +214,7 @@ RULES: list[tuple[str, Callable[[str, Candidate], bool]]] = [
     ("article", lone_one),
     ("scale word", bare_power),
     ("inside a word", not_a_numeral_word),
+    ("time span", scopes_a_time),
     ("describes a noun", describes_a_noun),
     ("no unit", no_unit),
 ]

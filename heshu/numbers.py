@@ -22,6 +22,7 @@ class Tables:
     over_infix: tuple
     fraction_prefixes: dict  # 百分之 → %
     point: str  # 点, the decimal point in words
+    minus: tuple  # signs before a figure that make it negative
     units: tuple  # longest first
     unit_kind: dict
     canonical: dict
@@ -45,7 +46,7 @@ def tables() -> Tables:
         return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[0])))
 
     return Tables(d["chinese_digits"], d["chinese_powers"], d["chinese_sections"], d["multipliers"],
-                  tuple(d["range_marks"]), tuple(d["over_infix"]), d["fraction_prefixes"], d["chinese_point"],
+                  tuple(d["range_marks"]), tuple(d["over_infix"]), d["fraction_prefixes"], d["chinese_point"], tuple(d["minus_signs"]),
                   tuple(resources.longest_first(list(unit_kind))), unit_kind, d["unit_canonical"],
                   ordered("before"), ordered("after"))
 
@@ -74,7 +75,10 @@ def read_number(text: str, pos: int) -> Number | None:
     approx, stop = _after_qualifier(text, after_unit if unit else end)
     if over and approx == "exact":
         approx = "over"
-    before_approx, start = _before_qualifier(text, pos)
+    start = pos
+    if not isinstance(value, tuple) and _minus_at(text, pos - 1):
+        value, start = -value, pos - 1
+    before_approx, start = _before_qualifier(text, start)
     if approx == "exact":
         approx = before_approx
     return Number(start, stop, value, t.canonical.get(unit, unit), approx, chinese, fig_start, end)
@@ -99,6 +103,8 @@ def _figure(text: str, pos: int) -> tuple[Value, int, bool, bool, Decimal] | Non
         if not run:
             return None
         base = _chinese_value(run)
+        if base is None and run in t.sections and _over_then_unit(text, pos + 1):  # 万余人次: over ten thousand
+            base = Decimal(t.sections[run])
         if base is None:
             return None
         end, chinese = pos + len(run), True
@@ -110,9 +116,14 @@ def _figure(text: str, pos: int) -> tuple[Value, int, bool, bool, Decimal] | Non
     while end < len(text) and _multiplier_at(text, end) and not (chinese and text[end] in t.powers):
         factor *= t.multipliers[text[end]]
         end += 1
-    if end < len(text) and text[end] in t.over_infix and _unit_at(text, end + 1):
+    if _over_then_unit(text, end):
         over, end = True, end + 1
     return _plain(base * factor), end, chinese, over, factor
+
+
+def _over_then_unit(text: str, i: int) -> bool:
+    """多 or 余 at i, then a unit (5万多台, 10余个)."""
+    return i < len(text) and text[i] in tables().over_infix and bool(_unit_at(text, i + 1))
 
 
 def _multiplier_at(text: str, i: int) -> bool:
@@ -210,6 +221,15 @@ def _after_qualifier(text: str, i: int) -> tuple[str, int]:
         if text.startswith(word, i):
             return approx, i + len(word)
     return "exact", i
+
+
+def _minus_at(text: str, i: int) -> bool:
+    """A minus sign at i (增长-2.1%), not the mark of a range (1-2月) or part of a code (COVID-19)."""
+    t = tables()
+    if i < 0 or text[i] not in t.minus:
+        return False
+    before = text[i - 1] if i > 0 else ""
+    return not (before.isalnum() and (before.isascii() or before in t.numeral_chars))
 
 
 def _before_qualifier(text: str, pos: int) -> tuple[str, int]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import bisect
+import math
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -31,6 +32,8 @@ class Frame:
     height: int
     years: tuple[int, ...]
     top: float
+    bottom: float = 0.0  # below zero when a value is
+    steps: int = 4  # grid lines from bottom to top, zero on one of them
 
     @property
     def band(self) -> float:
@@ -41,22 +44,37 @@ class Frame:
         return LEFT + (self.width - RIGHT - LEFT) * (0.5 if n == 1 else (bisect.bisect_left(self.years, year) + 0.5) / n)
 
     def y(self, v: float) -> float:
-        y0 = self.height - BOTTOM
-        return y0 - (y0 - TOP) * (v / self.top if self.top else 0)
+        y0, span = self.height - BOTTOM, self.top - self.bottom
+        return y0 - (y0 - TOP) * ((v - self.bottom) / span if span else 0)
+
+    def ticks(self) -> list[float]:
+        return [self.bottom + (self.top - self.bottom) * i / self.steps for i in range(self.steps + 1)]
 
 
 def frame(points: list[Point], small: bool = False) -> Frame:
     width, height = (320, 150) if small else (WIDTH, HEIGHT)
-    return Frame(width, height, tuple(sorted({p.year for p in points})), _nice(max(p.value for p in points)))
+    return Frame(width, height, tuple(sorted({p.year for p in points})), *_value_axis([p.value for p in points]))
+
+
+def _value_axis(values: list[float]) -> tuple[float, float, int]:
+    """The top and bottom of the value axis and its steps: zero and the values inside, in steps of a
+    quarter of the round number just above the larger side."""
+    high, low = max(max(values), 0), min(min(values), 0)
+    if low == 0:
+        return _nice(high), 0.0, 4
+    step = _nice(max(high, -low)) / 4
+    up, down = math.ceil(high / step), math.ceil(-low / step)
+    return step * up, -step * down, up + down
 
 
 def _bars(points: list[Point], f: Frame) -> list[tuple[Point, float, float, float, float]]:
-    """Each change as a bar (x, y, width, height); bars of one year side by side."""
-    y0, band = f.height - BOTTOM, f.band
+    """Each change as a bar (x, y, width, height) from zero; bars of one year side by side."""
+    zero, band = f.y(0), f.band
     out = []
     for i, p in enumerate([p for p in points if p.measure == "change"]):
         offset = (i % 2) * band * 0.18 - band * 0.09
-        out.append((p, f.x(p.year) + offset - band * 0.12, f.y(p.value), band * 0.24, y0 - f.y(p.value)))
+        y = f.y(p.value)
+        out.append((p, f.x(p.year) + offset - band * 0.12, min(y, zero), band * 0.24, abs(zero - y)))
     return out
 
 
@@ -127,10 +145,10 @@ def _tip(p: Point, unit: str) -> str:
 
 def _axes(f: Frame, unit: str, small: bool) -> list[str]:
     x0, x1, y0 = LEFT, f.width - RIGHT, f.height - BOTTOM
-    out = [f'<line class="axis" x1="{x0}" y1="{y0}" x2="{x1}" y2="{y0}"/>',
+    zero = f"{f.y(0):.1f}" if f.bottom else y0  # the axis the bars stand on
+    out = [f'<line class="axis" x1="{x0}" y1="{zero}" x2="{x1}" y2="{zero}"/>',
            f'<line class="axis" x1="{x0}" y1="{f.y(f.top):.1f}" x2="{x0}" y2="{y0}"/>']
-    for i in range(5):
-        v = f.top * i / 4
+    for v in f.ticks():
         out.append(f'<line class="grid" x1="{x0}" y1="{f.y(v):.1f}" x2="{x1}" y2="{f.y(v):.1f}"/>')
         out.append(f'<text class="tick" x="{x0 - 6}" y="{f.y(v) + 4:.1f}" text-anchor="end">'
                    f'{escape(format_value(_round(v)))}</text>')
