@@ -213,18 +213,20 @@ def _group(lines: list[Piece]) -> list[tuple[str, int, Piece]]:
     blank_before = True
     lengths = sorted(len(_text(line).strip()) for line in lines if _text(line).strip())
     typical = lengths[len(lengths) * 9 // 10] if lengths else 0  # the length of a full line
+    texts = [_text(line).strip() for line in lines if _text(line).strip()]
+    whole = bool(texts) and sum(_ends_sentence(s, rules) for s in texts) >= rules["paragraph_lines"] * len(texts)
     for i, line in enumerate(lines):
         t = _text(line)
         if not t.strip():
             blank_before = True
             continue
-        heading = _heading(line, rules, blank_before or t[:1] == " ")
+        heading = _heading(line, rules, blank_before or whole or t[:1] == " ")
         if not heading and _stands_alone(lines, i, open_para, blank_before, rules, typical):
             heading = (2, _strip(_unbold(line)))
         if heading:
             blocks.append(("heading", heading[0], heading[1]))
             open_para = None
-        elif open_para is not None and not _starts_paragraph(open_para, t, blank_before, rules):
+        elif open_para is not None and not _starts_paragraph(open_para, t, blank_before or whole, rules):
             open_para[:] = _join(open_para, _strip(line))
         else:
             open_para = _strip(line)
@@ -268,11 +270,13 @@ def _unbold(line: Piece) -> Piece:
 
 def _starts_paragraph(para: Piece, t: str, blank_before: bool, rules: dict) -> bool:
     """A line starts a new paragraph when the one before ended a sentence and a break follows."""
-    last = _text(para).rstrip()
+    return _ends_sentence(_text(para).rstrip(), rules) and (blank_before or t[:1] == " ")
+
+
+def _ends_sentence(last: str, rules: dict) -> bool:
     ends = rules["sentence_end"]
-    ended = bool(last) and (last[-1] in ends or (last[-1] in rules["closing_quotes"]
-                                                  and len(last) > 1 and last[-2] in ends))
-    return ended and (blank_before or t[:1] == " ")
+    return bool(last) and (last[-1] in ends or (last[-1] in rules["closing_quotes"] and len(last) > 1
+                                                 and last[-2] in ends))
 
 
 def _strip(line: Piece) -> Piece:
