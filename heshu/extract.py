@@ -88,8 +88,11 @@ def _sections(source: Source) -> dict[int, tuple[int | None, str]]:
         if block.kind == "heading":
             h = text[block.start:block.end]
             found = YEAR_RE.search(h)
+            relative = next((off for w, off in c["heading_years"].items() if w in h), None)
             if found:
                 year = int(found.group(1))
+            elif relative is not None:  # 过去五年工作回顾: what the report looks back on ends last year
+                year = source.doc.year + relative
             if any(w in h for w in c["plan_headings"]):
                 sense = "plan"
             elif any(w in h for w in c["review_headings"]):
@@ -147,9 +150,9 @@ def _year(source: Source, m: Mention, section_year: int | None) -> tuple[int | N
     if from_ref and _in_from_phrase(text, m):
         return from_ref.year, from_ref.period
     since = next((r for r in reversed(refs) if r.since), None)
-    if since or _running_total(text, m, None):
-        return source.doc.year, (f"{since.year}年以来" if since else "")
-    return section_year or source.doc.year, ""
+    if since:
+        return source.doc.year, f"{since.year}年以来"
+    return section_year or source.doc.year, ""  # a running total too: to the date the section reports on
 
 
 def _baseline(text: str, ref: TimeRef) -> bool:
@@ -167,14 +170,12 @@ def _without_baselines(text: str, start: int, end: int, ref_year: int) -> str:
     return "".join(pieces) + text[at:end]
 
 
-def _running_total(text: str, m: Mention, ref: TimeRef | None) -> bool:
-    """累计发放…120亿元 after a year that dates another clause: a total to the document's date."""
+def _running_total(text: str, m: Mention, ref: TimeRef) -> bool:
+    """累计发放…120亿元 after a year that dates another clause: a total to the date the section reports on."""
     c = _cues()
     clause = text[_clause_start(text, m):m.number.start]
     if not any(w in clause for w in c["running_total_cues"]):
         return False
-    if ref is None:
-        return True
     dated_end = any(text.endswith(w, 0, ref.start) for w in c["until_words"])
     return not dated_end and ref.start < _clause_start(text, m)
 
@@ -360,8 +361,9 @@ def _phrase(toks: tuple[Token, ...], from_right: bool) -> list[Token]:
     drop_pos, drop_words = set(c["subject_drop_pos"]), set(c["subject_drop_words"])
     keep = [t for t in toks if (t.pos != "x" or t.word == "、") and t.word not in "“”‘’《》（）()"]
     if from_right:
-        cues = set(c["change_cues"]) | set(c["level_cues"]) | {"同比"}
-        while keep and (keep[-1].pos in drop_pos or keep[-1].word in drop_words
+        cues = (set(c["change_cues"]) | set(c["level_cues"]) | {"同比"}) - set(c["subject_measure_cues"])
+        last = drop_words | set(c["subject_drop_last"])
+        while keep and (keep[-1].pos in drop_pos or keep[-1].word in last
                         or (keep[-1].word in cues and keep[-1].pos[:1] in "vpdc")):
             keep.pop()
     else:
