@@ -362,8 +362,8 @@ def _phrase(toks: tuple[Token, ...], from_right: bool) -> list[Token]:
     keep = [t for t in toks if (t.pos != "x" or t.word == "、") and t.word not in "“”‘’《》（）()"]
     if from_right:
         cues = (set(c["change_cues"]) | set(c["level_cues"]) | {"同比"}) - set(c["subject_measure_cues"])
-        last = drop_words | set(c["subject_drop_last"])
-        while keep and (keep[-1].pos in drop_pos or keep[-1].word in last
+        last, last_pos = drop_words | set(c["subject_drop_last"]), drop_pos | set(c["subject_drop_last_pos"])
+        while keep and (keep[-1].pos in last_pos or keep[-1].word in last
                         or (keep[-1].word in cues and keep[-1].pos[:1] in "vpdc")):
             keep.pop()
     else:

@@ -182,6 +182,11 @@ def not_a_numeral_word(text: str, c: Candidate) -> bool:
     return True
 
 
+def per_base(text: str, c: Candidate) -> bool:
+    """每百元营业收入中的成本为78.2元: the figure after 每 is what a rate is per."""
+    return any(text.endswith(w, 0, c.number.start) for w in _rules()["per_words"])
+
+
 def scopes_a_time(text: str, c: Candidate) -> bool:
     """两年平均增长5.2%, 三年来: a span of time that another figure is measured over."""
     return unit_kind(c.number.unit) == "time" and text.startswith(tuple(_rules()["time_scope_after"]), c.number.end)
@@ -214,6 +219,7 @@ RULES: list[tuple[str, Callable[[str, Candidate], bool]]] = [
     ("article", lone_one),
     ("scale word", bare_power),
     ("inside a word", not_a_numeral_word),
+    ("per", per_base),
     ("time span", scopes_a_time),
     ("describes a noun", describes_a_noun),
     ("no unit", no_unit),
