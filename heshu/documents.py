@@ -213,8 +213,8 @@ def _group(lines: list[Piece]) -> list[tuple[str, int, Piece]]:
     blank_before = True
     lengths = sorted(len(_text(line).strip()) for line in lines if _text(line).strip())
     typical = lengths[len(lengths) * 9 // 10] if lengths else 0  # the length of a full line
-    texts = [_text(line).strip() for line in lines if _text(line).strip()]
-    whole = bool(texts) and sum(_ends_sentence(s, rules) for s in texts) >= rules["paragraph_lines"] * len(texts)
+    full = [s for s in (_text(line).strip() for line in lines) if len(s) > rules["title_max_len"]]  # no titles
+    whole = bool(full) and sum(_ends_sentence(s, rules) for s in full) >= rules["paragraph_lines"] * len(full)
     for i, line in enumerate(lines):
         t = _text(line)
         if not t.strip():
