@@ -170,3 +170,35 @@ def test_in_sentence_growth_points_and_doubling_are_recomputed(tmp_path):
     links = linked(tmp_path)
     results = {(r.type, links.facts[r.claims["now"]].text): r.status for r in links.results if "now" in r.claims}
     assert results == {("growth", "6000公里"): "holds", ("growth", "23.5%"): "holds", ("doubling", "3亿件"): "holds"}
+
+
+WEB_2023 = """2023年政府工作报告
+各位代表：
+一、2022年工作回顾
+过去一年，全省地区生产总值增长4.5%，城镇新增就业48.6万人，粮食产量达到1460万吨。
+二、2023年主要目标任务
+全省地区生产总值增长6%左右，城镇新增就业50万人以上，粮食产量稳定在1450万吨以上，新建5G基站2万个。
+"""
+WEB_2024 = """2024年政府工作报告
+各位代表：
+一、2023年工作回顾
+过去一年，全省地区生产总值增长5.2%，城镇新增就业51.3万人，粮食产量达到1445万吨，新建5G基站2.3万个。
+二、2024年主要目标任务
+全省地区生产总值增长5.5%左右，城镇新增就业50万人以上。
+"""
+
+
+def test_reports_copied_from_a_web_page_settle_each_others_targets(tmp_path):
+    """A paragraph to a line, headings without blank lines: the plan of one year meets the next year's review."""
+    (tmp_path / "seeds").mkdir()
+    entries = []
+    for year, text in ((2023, WEB_2023), (2024, WEB_2024)):
+        (tmp_path / "seeds" / f"r{year}.txt").write_text(text, encoding="utf-8")
+        entries.append(f"- {{id: r{year}, file: r{year}.txt, title: {year}年政府工作报告, publisher: 某省人民政府, "
+                       f"published: {year}-01, year: {year}}}\n")
+    (tmp_path / "seeds" / "documents.yaml").write_text("documents:\n" + "".join(entries), encoding="utf-8")
+    links = linked(tmp_path)
+    status = {(t.target.text, t.target.doc): (t.status, t.outcome.text if t.outcome else None) for t in links.targets}
+    assert status == {("6%左右", "r2023"): ("missed", "5.2%"), ("50万人以上", "r2023"): ("met", "51.3万人"),
+                      ("1450万吨以上", "r2023"): ("missed", "1445万吨"), ("2万个", "r2023"): ("exceeded", "2.3万个"),
+                      ("5.5%左右", "r2024"): ("pending", None), ("50万人以上", "r2024"): ("pending", None)}
