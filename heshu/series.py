@@ -29,7 +29,9 @@ def noun_part(subject: str) -> list[str]:
     toks = [t for t in tokens(subject) if not t.pos.startswith("x")]
     cues = resources.load("extract")
     verbs = set(d["drop_words"]) | set(cues["change_cues"]) | set(cues["level_cues"])
-    while toks and (not toks[-1].pos.startswith(("n", "vn", "j", "l", "nz")) or toks[-1].word in verbs):
+    nominal = set(d["nominal_verbs"])
+    while toks and toks[-1].word not in nominal and (not toks[-1].pos.startswith(("n", "vn", "j", "l", "nz"))
+                                                     or toks[-1].word in verbs):
         toks.pop()
     while toks and (toks[0].word in d["drop_words"] or toks[0].pos in ("v", "d", "uj", "p", "m")):
         toks.pop(0)
