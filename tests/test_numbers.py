@@ -7,10 +7,7 @@ from conftest import table
 
 def first_figure(text: str) -> int:
     numerals = tables().numeral_chars
-    prefix = next((p for p in tables().fraction_prefixes if p in text), None)
-    if prefix:
-        return text.index(prefix)
-    return next(i for i, ch in enumerate(text) if ch.isdigit() or ch in numerals)
+    return next(i for i, ch in enumerate(text) if ch.isdigit() or ch in numerals)  # 百分之 starts with a numeral too
 
 
 def expected_value(cell: str):
