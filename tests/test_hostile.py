@@ -17,6 +17,7 @@ from heshu import ledger
 from heshu.errors import HeshuError
 from heshu.numbers import read_number
 from heshu.schema import validate
+from heshu.site.render import check_links
 from conftest import ROOT
 
 QUOTE = "脱贫攻坚取得决定性成果,贫困发生率由2014年建档立卡时的13.6%下降到1.1%。"
@@ -105,6 +106,27 @@ def test_broken_reports_are_named_and_skipped_and_the_rest_builds(project, capsy
     assert "file `gone.txt` is not a file in seeds/" in err
     assert (project / "site" / "docs" / "sx2019" / "index.html").exists()
     assert not (project / "site" / "docs" / "gbk").exists()
+
+
+def test_a_report_that_can_no_longer_be_read_keeps_its_claims_and_the_rest_builds(project, capsys):
+    """Its claims were extracted while it could be read; now it is skipped, and their pages name it
+    without a link to the page it no longer has."""
+    assert build.main(["--root", str(project)]) == 0
+    report = project / "seeds" / "shanxi-2020-government-work-report.txt"
+    report.write_bytes(report.read_text(encoding="utf-8").encode("gb18030"))
+    before = (project / "claims.yaml").read_bytes()
+    capsys.readouterr()
+    assert build.main(["--root", str(project)]) == 1
+    err = capsys.readouterr().err
+    assert "seeds/shanxi-2020-government-work-report.txt:3: the file is not UTF-8" in err  # its first non-ASCII line
+    assert "a page links here but it was not written" not in err
+    assert (project / "claims.yaml").read_bytes() == before  # its claims are kept as they were
+    site = project / "site"
+    assert not (site / "docs" / "sx2020").exists() and (site / "docs" / "sx2019" / "index.html").exists()
+    claim = next(e["id"] for e in yaml.safe_load(before)["claims"] if e["doc"] == "sx2020")
+    page = (site / "claims" / claim / "index.html").read_text(encoding="utf-8")
+    assert "山西省2020年政府工作报告（摘要）" in page and "docs/sx2020" not in page
+    assert check_links(site) == []
 
 
 HOSTILE_REPORT = """2019年工作回顾

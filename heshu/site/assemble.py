@@ -180,7 +180,8 @@ def _claim_pages(p: _Parts) -> list[Page]:
     pages = []
     for c in p.claims.values():
         s = p.of_claim.get(c["id"])
-        ctx = {**p.common, "c": c, "doc": doc_by_id[c["doc"]], "series": p.heads[s["id"]] if s else None,
+        ctx = {**p.common, "c": c, "doc": doc_by_id[c["doc"]], "doc_page": c["doc"] in p.blocks,  # a report that can be read
+               "series": p.heads[s["id"]] if s else None,
                "checks": p.checks_of.get(c["id"], []),
                "target": p.target_of.get(c["id"]), "paragraph": p.paragraph_of.get(c["id"])}
         ctx["card"] = page_path("card", c["id"])
