@@ -80,18 +80,23 @@ def _document(node, where: Location, seeds: Path, seen: set) -> tuple[Document |
         problems.append(Problem(here, f"published `{raw['published']}` is not a date",
                                 "write it as YYYY-MM or YYYY-MM-DD"))
     file = raw["file"]
-    if "/" in file or "\\" in file or file.startswith(".") or not (seeds / file).is_file():
-        problems.append(Problem(here, f"file `{file}` is not a file in {seeds.name}/",
-                                f"put the report in {seeds.name}/ or correct the name"))
+    if "/" in file or "\\" in file or file.startswith("."):
+        problems.append(_not_a_file(here, file, seeds))
     if problems:
         return None, problems
     return Document(raw["id"], file, raw["title"], raw["publisher"], raw["published"],
                     int(raw["year"]), here.line), []
 
 
+def _not_a_file(where: Location, file: str, seeds: Path) -> Problem:
+    return Problem(where, f"file `{file}` is not a file in {seeds.name}/", f"put the report in {seeds.name}/ or correct the name")
+
+
 def load_source(seeds: Path, doc: Document) -> tuple[Source | None, Problem | None]:
     """A report read and cleaned, or the problem that keeps it out of the build."""
     where = Location(f"{seeds.name}/{doc.file}")
+    if not (seeds / doc.file).is_file():  # its entry stands: the claims of the report are kept, the report skipped
+        return None, _not_a_file(Location(f"{seeds.name}/{MANIFEST}", doc.line), doc.file, seeds)
     data = (seeds / doc.file).read_bytes()
     if b"\x00" in data:
         return None, Problem(where, "this is a binary file, not text", "convert the report to UTF-8 text")

@@ -108,18 +108,27 @@ def test_broken_reports_are_named_and_skipped_and_the_rest_builds(project, capsy
     assert not (project / "site" / "docs" / "gbk").exists()
 
 
-def test_a_report_that_can_no_longer_be_read_keeps_its_claims_and_the_rest_builds(project, capsys):
+SX2020 = "shanxi-2020-government-work-report.txt"
+
+
+@pytest.mark.parametrize("breaks, message", [
+    (lambda f: f.write_bytes(f.read_text(encoding="utf-8").encode("gb18030")),
+     f"skipped sx2020: seeds/{SX2020}:3: the file is not UTF-8; re-save it as UTF-8 (e.g. iconv -f GB18030 -t UTF-8)"),
+    (lambda f: f.unlink(),
+     f"skipped sx2020: seeds/documents.yaml:7: file `{SX2020}` is not a file in seeds/; put the report in seeds/ "
+     "or correct the name"),
+], ids=["re-saved as GB18030", "deleted"])
+def test_a_report_that_can_no_longer_be_read_keeps_its_claims_and_the_rest_builds(project, capsys, breaks, message):
     """Its claims were extracted while it could be read; now it is skipped, and their pages name it
     without a link to the page it no longer has."""
     assert build.main(["--root", str(project)]) == 0
-    report = project / "seeds" / "shanxi-2020-government-work-report.txt"
-    report.write_bytes(report.read_text(encoding="utf-8").encode("gb18030"))
+    breaks(project / "seeds" / SX2020)
     before = (project / "claims.yaml").read_bytes()
     capsys.readouterr()
     assert build.main(["--root", str(project)]) == 1
     err = capsys.readouterr().err
-    assert "seeds/shanxi-2020-government-work-report.txt:3: the file is not UTF-8" in err  # its first non-ASCII line
-    assert "a page links here but it was not written" not in err
+    assert message in err.splitlines()
+    assert "unknown document" not in err and "a page links here but it was not written" not in err
     assert (project / "claims.yaml").read_bytes() == before  # its claims are kept as they were
     site = project / "site"
     assert not (site / "docs" / "sx2020").exists() and (site / "docs" / "sx2019" / "index.html").exists()
