@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Is a change faster? Full builds of two checkouts of Heshu in turn on the same synthetic corpus, with
-Hugo building as many pages between them, so that each build is compared with a reference timed
-beside it.
+"""Is a change faster? Full builds of two checkouts of Heshu in turn on the same synthetic corpus (each
+checkout with its own templates/), with Hugo building as many pages between them, so that each build
+is compared with a reference timed beside it.
 
 On a virtual machine whose core speeds up and slows down by half within the hour (README, Scale),
 two runs of benchmarks/scale.py at different times cannot tell a change of 15 % from the machine's
@@ -43,6 +43,7 @@ def main() -> None:
             output = scale.run_step(root, step)[2]
         pages = scale.built(output)[0]
         for code in checkouts.values():  # each checkout's own caches (keyed by its code) filled once, untimed
+            _templates(root, code)
             scale.full_build(root, work / "trash", code)
         times: dict[str, list[float]] = {"this": [], "other": [], "hugo": []}
         print(f"{args.reports} reports, {pages} pages; this: {ROOT}, other: {checkouts['other']}")
@@ -50,6 +51,7 @@ def main() -> None:
         for k in range(args.rounds):
             gauge = scale.cpu_gauge()
             for name, code in checkouts.items():
+                _templates(root, code)
                 times[name].append(scale.full_build(root, work / "trash", code))
             times["hugo"].append(scale.hugo(pages, work / "hugo", f"public{k}") or float("nan"))
             shutil.rmtree(work / "trash", ignore_errors=True)
@@ -62,6 +64,12 @@ def main() -> None:
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def _templates(root: Path, code: Path) -> None:
+    """The project's templates as the checkout has them: a checkout's code and its templates go together."""
+    shutil.rmtree(root / "templates", ignore_errors=True)
+    shutil.copytree(code / "templates", root / "templates")
 
 
 if __name__ == "__main__":

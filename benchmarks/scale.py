@@ -211,7 +211,10 @@ def full_build(root: Path, trash: Path, code_root: Path = ROOT, options: tuple[s
     cache = Path(os.environ["HESHU_CACHE"])
     shutil.rmtree(cache / "builds", ignore_errors=True)
     (cache / "search-index.pickle").unlink(missing_ok=True)
-    return run_step(root, *options, "build", code_root=code_root)[0]
+    seconds, _, output = run_step(root, *options, "build", code_root=code_root)
+    if not built(output)[0]:  # a build that wrote nothing is not a time to compare
+        raise RuntimeError(f"the build with {code_root} failed:\n{output[-2000:]}")
+    return seconds
 
 
 def cpu_gauge() -> float:
