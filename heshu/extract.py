@@ -152,7 +152,24 @@ def _year(source: Source, m: Mention, section_year: int | None) -> tuple[int | N
     since = next((r for r in reversed(refs) if r.since), None)
     if since:
         return source.doc.year, f"{since.year}年以来"
-    return section_year or source.doc.year, ""  # a running total too: to the date the section reports on
+    year = section_year or source.doc.year  # a running total too: to the date the section reports on
+    return year, _part_of_year(text, m, year)
+
+
+def _part_of_year(text: str, m: Mention, year: int) -> str:
+    """一季度力争增长4.5%, 上半年，…增长3.1%: a part of the year that opens the figure's clause (or is the
+    clause before it, at the start of the sentence), with no year of its own, is of the year the figure
+    is dated to ('' if none)."""
+    start = _clause_start(text, m)
+    opening = text[m.sentence_start:start]
+    for word in _parts_of_year():
+        if text.startswith(word, start) or (opening[:-1] == word and opening[-1:] in CLAUSE_MARKS):
+            return f"{year}年{word}"
+    return ""
+
+
+def _parts_of_year() -> list[str]:
+    return [w for w in _cues()["period_words"] if len(w) > 1]  # 底, 末, 初 alone are parts of other words
 
 
 def _baseline(text: str, ref: TimeRef) -> bool:
@@ -287,6 +304,7 @@ def _subject(text: str, m: Mention, previous) -> str:
     """A short phrase naming what is measured, from the words around the figure."""
     c = _cues()
     seg = text[_segment_start(text, m, previous):m.number.start]
+    seg = seg[next((len(w) for w in _parts_of_year() if seg.startswith(w)), 0):]  # 前三季度 dates, it names nothing
     for w in c["from_words"]:
         at = seg.rfind(w)
         if at > 0:
@@ -359,7 +377,8 @@ def _list_items(phrase: str) -> list[str]:
 def _phrase(toks: tuple[Token, ...], from_right: bool) -> list[Token]:
     c = _cues()
     drop_pos, drop_words = set(c["subject_drop_pos"]), set(c["subject_drop_words"])
-    keep = [t for t in toks if (t.pos != "x" or t.word == "、") and t.word not in "“”‘’《》（）()"]
+    keep = [t for t in _rejoined(toks, set(c["subject_measure_cues"]))
+            if (t.pos != "x" or t.word == "、") and t.word not in "“”‘’《》（）()"]
     if from_right:
         cues = (set(c["change_cues"]) | set(c["level_cues"]) | {"同比"}) - set(c["subject_measure_cues"])
         last, last_pos = drop_words | set(c["subject_drop_last"]), drop_pos | set(c["subject_drop_last_pos"])
@@ -378,6 +397,18 @@ def _phrase(toks: tuple[Token, ...], from_right: bool) -> list[Token]:
                 keep = keep[:i + 1]
                 break
     return keep
+
+
+def _rejoined(toks, words: set[str]) -> list[Token]:
+    """The tokens with two neighbours jieba split out of one of these words (占比 as 占 and 比) joined again,
+    as a noun."""
+    out: list[Token] = []
+    for tok in toks:
+        if out and out[-1].word + tok.word in words:
+            first = out.pop()
+            tok = Token(first.word + tok.word, "n", first.start, tok.end)
+        out.append(tok)
+    return out
 
 
 def _has_noun(toks: list[Token]) -> bool:
