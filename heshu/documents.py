@@ -89,7 +89,8 @@ def _document(node, where: Location, seeds: Path, seen: set) -> tuple[Document |
 
 
 def _not_a_file(where: Location, file: str, seeds: Path) -> Problem:
-    return Problem(where, f"file `{file}` is not a file in {seeds.name}/", f"put the report in {seeds.name}/ or correct the name")
+    return Problem(where, f"file `{file}` is not a file in {seeds.name}/",
+                   f"put the report in {seeds.name}/ or correct the name")
 
 
 def load_source(seeds: Path, doc: Document) -> tuple[Source | None, Problem | None]:
@@ -216,9 +217,10 @@ def _group(lines: list[Piece]) -> list[tuple[str, int, Piece]]:
     blocks: list[tuple[str, int, Piece]] = []
     open_para: Piece | None = None
     blank_before = True
-    lengths = sorted(len(_text(line).strip()) for line in lines if _text(line).strip())
+    stripped = [s for s in (_text(line).strip() for line in lines) if s]
+    lengths = sorted(map(len, stripped))
     typical = lengths[len(lengths) * 9 // 10] if lengths else 0  # the length of a full line
-    full = [s for s in (_text(line).strip() for line in lines) if len(s) > rules["title_max_len"]]  # no titles
+    full = [s for s in stripped if len(s) > rules["title_max_len"]]  # no titles
     whole = bool(full) and sum(_ends_sentence(s, rules) for s in full) >= rules["paragraph_lines"] * len(full)
     for i, line in enumerate(lines):
         t = _text(line)

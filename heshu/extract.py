@@ -8,13 +8,13 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from . import resources
-from .mentions import mentions
+from .mentions import CLAUSE_MARKS as _MENTION_CLAUSE_MARKS, mentions
 from .model import Claim, Mention, Source
 from .numbers import unit_kind
 from .segment import Token, tokens
 
 YEAR_RE = re.compile(r"((?:19|20)\d{2})年")
-CLAUSE_MARKS = "，；：,;:。！？"
+CLAUSE_MARKS = _MENTION_CLAUSE_MARKS + "。！？"  # within a sentence, and its end
 
 
 def _cues() -> dict:
@@ -168,8 +168,9 @@ def _part_of_year(text: str, m: Mention, year: int) -> str:
     return ""
 
 
-def _parts_of_year() -> list[str]:
-    return [w for w in _cues()["period_words"] if len(w) > 1]  # 底, 末, 初 alone are parts of other words
+@functools.lru_cache(maxsize=1)
+def _parts_of_year() -> tuple[str, ...]:
+    return tuple(w for w in _cues()["period_words"] if len(w) > 1)  # 底, 末, 初 alone are parts of other words
 
 
 def _baseline(text: str, ref: TimeRef) -> bool:
