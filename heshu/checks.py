@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from . import arith
 from .model import Fact
-from .series import rules, time_order
+from .series import rules, sub_period, time_order
 
 
 @dataclass(frozen=True)
@@ -105,20 +105,23 @@ def _direction(f: Fact) -> int:
 def _stocks(members: list[Fact]) -> dict[int, list[Fact]]:
     """Levels at the end of each year, including a remainder stated for the year after (剩余…)."""
     stocks: dict[int, list[Fact]] = defaultdict(list)
-    for f in members:
-        if f.year is None:
-            continue
+    for f in filter(_whole_year, members):
         if f.measure == "level" and f.kind == "actual":
             stocks[f.year].append(f)
-    for f in members:
-        if f.year is not None and f.measure == "change" and _near(f, rules()["remainder_cues"]):
+    for f in filter(_whole_year, members):
+        if f.measure == "change" and _near(f, rules()["remainder_cues"]):
             stocks[f.year - 1].append(f)
     return stocks
 
 
+def _whole_year(f: Fact) -> bool:
+    """A figure of one year as a whole (or its end), not of a part of it (上半年) or a span (2019—2023年)."""
+    return f.year is not None and sub_period(f.period) == ""
+
+
 def _stock_flow(s: dict, members: list[Fact]) -> list[dict]:
     stocks, out = _stocks(members), []
-    flows = [f for f in members if f.kind == "actual" and f.measure == "change" and f.year is not None]
+    flows = [f for f in members if f.kind == "actual" and f.measure == "change" and _whole_year(f)]
     for f in flows:
         sign = _direction(f)
         before = [x for x in stocks.get(f.year - 1, []) if x.id != f.id]
@@ -139,7 +142,7 @@ def _growth(s: dict, members: list[Fact], rates: dict[tuple[str, str], list[Fact
     for measure in ("level", "change"):
         # the first thing said about a year wins: later items overwrite earlier ones, so go in reverse
         points = {f.year: f for f in sorted(members, key=time_order, reverse=True)
-                  if f.measure == measure and f.kind == "actual" and f.year is not None and f.unit != "百分点"}
+                  if f.measure == measure and f.kind == "actual" and _whole_year(f) and f.unit != "百分点"}
         for now in points.values():
             before = _from_beside(now, members) or points.get(now.year - 1)
             rate = _rate_beside(now, rates) if before else None
@@ -161,7 +164,7 @@ def _from_beside(now: Fact, members: list[Fact]) -> Fact | None:
 
 def _rate_beside(now: Fact, rates: dict[tuple[str, str], list[Fact]]) -> Fact | None:
     """The growth rate stated right after a figure in its sentence (52万户，增长8.5%)."""
-    after = [g for g in rates.get((now.doc, now.quote), []) if g.offset > now.offset]
+    after = [g for g in rates.get((now.doc, now.quote), []) if g.offset > now.offset and _whole_year(g)]
     return min(after, key=lambda g: g.offset) if after else None
 
 
@@ -195,7 +198,7 @@ def _restatements(s: dict, members: list[Fact]) -> list[dict]:
     groups: dict[tuple, list[Fact]] = defaultdict(list)
     for f in members:
         if f.year is not None:
-            groups[(f.year, f.kind, f.measure, _sub_period(f.period))].append(f)
+            groups[(f.year, f.kind, f.measure, sub_period(f.period))].append(f)
     for (year, kind, measure, _), fs in sorted(groups.items(), key=lambda kv: str(kv[0])):
         out += _pairs(s, sorted(fs, key=time_order), f"{year}年")
     stocks = _stocks(members)
@@ -225,9 +228,3 @@ def _pairs(s: dict, fs: list[Fact], when: str) -> list[dict]:
         out.append(_check("restatement", f"{s['title']}: {when}的两处说法", expr, {"a": a.id, "b": b.id},
                           _tolerance(a, b)))
     return out
-
-
-def _sub_period(period: str) -> str:
-    """The part of a period below the year (上半年, 1-8月), or '' for a whole year or a year's end."""
-    rest = re.sub(r"^\d{4}年", "", period or "")
-    return "" if rest in ("", "底", "末", "年底", "年末") else rest

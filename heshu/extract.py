@@ -10,10 +10,9 @@ from dataclasses import dataclass, replace
 from . import resources
 from .mentions import CLAUSE_MARKS as _MENTION_CLAUSE_MARKS, mentions
 from .model import Claim, Mention, Source
-from .numbers import unit_kind
+from .numbers import read_number, tables, unit_kind
 from .segment import Token, tokens
 
-YEAR_RE = re.compile(r"((?:19|20)\d{2})年")
 CLAUSE_MARKS = _MENTION_CLAUSE_MARKS + "。！？"  # within a sentence, and its end
 
 
@@ -87,10 +86,10 @@ def _sections(source: Source) -> dict[int, tuple[int | None, str]]:
     for block in source.clean.blocks:
         if block.kind == "heading":
             h = text[block.start:block.end]
-            found = YEAR_RE.search(h)
+            found = _year_pattern().search(h)
             relative = next((off for w, off in c["heading_years"].items() if w in h), None)
             if found:
-                year = int(found.group(1))
+                year = _year_number(found.group(1))
             elif relative is not None:  # 过去五年工作回顾: what the report looks back on ends last year
                 year = source.doc.year + relative
             if any(w in h for w in c["plan_headings"]):
@@ -106,13 +105,13 @@ def _sections(source: Source) -> dict[int, tuple[int | None, str]]:
 def time_refs(text: str, start: int, end: int, ref_year: int) -> list[TimeRef]:
     """The time expressions in text[start:end], relative ones resolved against ref_year."""
     c = _cues()
-    pattern, tail_re = _time_patterns()
+    pattern, tail_re, _ = _time_patterns()
     out = []
     for m in pattern.finditer(text, start, end):
         if m.group(3):
             out.append(TimeRef(m.start(), m.end(), None, m.group(3), False))
             continue
-        year = int(m.group(1)) if m.group(1) else ref_year + c["relative_years"][m.group(2)]
+        year = _year_number(m.group(1)) if m.group(1) else ref_year + c["relative_years"][m.group(2)]
         stop = tail_re.match(text, m.end(), end).end()
         rest = re.split(f"[{CLAUSE_MARKS}]", text[stop:end], maxsplit=1)[0]
         since = any(rest.endswith(w) for w in c["since_words"])
@@ -121,14 +120,30 @@ def time_refs(text: str, start: int, end: int, ref_year: int) -> list[TimeRef]:
 
 
 @functools.lru_cache(maxsize=1)
-def _time_patterns() -> tuple[re.Pattern, re.Pattern]:
-    """A year or relative year (or an undated period), and the month or part of year after it."""
+def _time_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """A year or relative year (or an undated period), the month or part of year after it, and a month or
+    span of months (1—11月)."""
     c = _cues()
     periods = "|".join(sorted(c["period_words"], key=len, reverse=True))
     rel = "|".join(c["relative_years"])
     undated = "|".join(sorted(c["undated_periods"], key=len, reverse=True))
-    return (re.compile(rf"((?:19|20)\d{{2}})年|({rel})|({undated})"),
-            re.compile(rf"(\d{{1,2}}(?:[-至到]\d{{1,2}})?月(?:底|末|份)?|{periods})?"))
+    marks = re.escape("".join(tables().range_marks))
+    months = rf"\d{{1,2}}(?:[{marks}]\d{{1,2}})?月(?:底|末|份)?"
+    return (re.compile(rf"{_year_pattern().pattern}|({rel})|({undated})"),
+            re.compile(rf"({months}|{periods})?"), re.compile(months))
+
+
+@functools.lru_cache(maxsize=1)
+def _year_pattern() -> re.Pattern:
+    """A year: 2019年, or 二〇一九年 written digit by digit."""
+    digits = "".join(d for d in tables().digits if d != "两")
+    return re.compile(rf"((?:19|20)\d{{2}}|[{digits}]{{4}})年")
+
+
+def _year_number(written: str) -> int:
+    """2019, or 二〇一九 written digit by digit."""
+    digits = tables().digits
+    return int("".join(str(digits.get(ch, ch)) for ch in written))
 
 
 def _year(source: Source, m: Mention, section_year: int | None) -> tuple[int | None, str]:
@@ -153,7 +168,37 @@ def _year(source: Source, m: Mention, section_year: int | None) -> tuple[int | N
     if since:
         return source.doc.year, f"{since.year}年以来"
     year = section_year or source.doc.year  # a running total too: to the date the section reports on
-    return year, _part_of_year(text, m, year)
+    return year, _part_of_year(text, m, year) or _span_of_years(text, m, year)
+
+
+def _span_of_years(text: str, m: Mention, year: int) -> str:
+    """过去五年…年均增长6.1% → 2019—2023年: the years a figure of a span covers ('' for one year's figure)."""
+    c = _cues()
+    spans = list(_span_pattern().finditer(text, m.sentence_start, m.number.start))
+    for span in reversed(spans):
+        if _is_span(span):
+            n = read_number(text, span.start(2))
+            if n is not None and isinstance(n.value, int) and n.value > 1:
+                return f"{year - n.value + 1}—{year}年"
+    clause = text[_clause_start(text, m):m.number.start]
+    return c["average_period"].format(year=year) if any(w in clause for w in c["average_words"]) else ""
+
+
+def _is_span(match: re.Match) -> bool:
+    return bool(match.group(1) or match.group(3))  # 过去五年, 五年来; not 五年 alone
+
+
+def _time_opening(seg: str) -> int:
+    """How long the part of a year or span of years that opens seg is (0 if none)."""
+    span = _span_pattern().match(seg)
+    return span.end() if span and _is_span(span) else len(_part_at(seg, 0))
+
+
+@functools.lru_cache(maxsize=1)
+def _span_pattern() -> re.Pattern:
+    c, t = _cues(), tables()
+    before, after = ("|".join(map(re.escape, sorted(c[k], key=len, reverse=True))) for k in ("span_before", "span_after"))
+    return re.compile(rf"({before})?([0-9{t.numeral_chars}]+)年({after})?")
 
 
 def _part_of_year(text: str, m: Mention, year: int) -> str:
@@ -162,10 +207,18 @@ def _part_of_year(text: str, m: Mention, year: int) -> str:
     is dated to ('' if none)."""
     start = _clause_start(text, m)
     opening = text[m.sentence_start:start]
-    for word in _parts_of_year():
-        if text.startswith(word, start) or (opening[:-1] == word and opening[-1:] in CLAUSE_MARKS):
-            return f"{year}年{word}"
-    return ""
+    word = _part_at(text, start)
+    if not word and opening and opening[-1] in CLAUSE_MARKS and _part_at(opening, 0) == opening[:-1]:
+        word = opening[:-1]
+    return f"{year}年{word}" if word else ""
+
+
+def _part_at(text: str, pos: int) -> str:
+    """The part of a year written at text[pos] (前三季度, 1—11月), or ''."""
+    months = _time_patterns()[2].match(text, pos)
+    if months:
+        return months.group()
+    return next((w for w in _parts_of_year() if text.startswith(w, pos)), "")
 
 
 @functools.lru_cache(maxsize=1)
@@ -174,8 +227,13 @@ def _parts_of_year() -> tuple[str, ...]:
 
 
 def _baseline(text: str, ref: TimeRef) -> bool:
-    """比上年, 较2020年: the time a figure is compared with, which does not date it."""
-    return any(text.endswith(w, 0, ref.start) for w in _cues()["baseline_words"])
+    """比上年, 较2020年, 是2018年的2.3倍: the time a figure is compared with, which does not date it."""
+    c = _cues()
+    if any(text.endswith(w, 0, ref.start) for w in c["baseline_words"]):
+        return True
+    of = c["multiple_of"]
+    return (any(text.endswith(w, 0, ref.start) for w in of["before"]) and text.startswith(of["after"], ref.end)
+            and read_number(text, ref.end + len(of["after"])) is not None)
 
 
 def _without_baselines(text: str, start: int, end: int, ref_year: int) -> str:
@@ -198,6 +256,12 @@ def _running_total(text: str, m: Mention, ref: TimeRef) -> bool:
     return not dated_end and ref.start < _clause_start(text, m)
 
 
+def _compared_at(text: str, start: int, end: int) -> int:
+    """Where what a figure is compared with begins in text[start:end] (低于年初预期目标2.7个百分点), else end."""
+    at = max(text.rfind(w, start, end) for w in _cues()["comparison_words"])
+    return at if at >= 0 else end
+
+
 def _closed_from_phrase(text: str, ref: TimeRef, pos: int) -> bool:
     """由2015年…的50万减少到8万: the year of the "from" part does not date what follows 到."""
     c = _cues()
@@ -216,10 +280,11 @@ def _in_from_phrase(text: str, m: Mention) -> bool:
 def _kind(source: Source, m: Mention, year: int | None, sense: str) -> str:
     c = _cues()
     text = source.clean.text
-    before = text[m.sentence_start:m.number.start]
-    clause = _without_baselines(text, _clause_start(text, m), m.number.start, source.doc.year)
+    clause_start = _clause_start(text, m)
+    clause = _without_baselines(text, clause_start, m.number.start, source.doc.year)
     if any(w in clause for w in c["actual_cues"]):
         return "actual"
+    before = text[m.sentence_start:_compared_at(text, clause_start, m.number.start)]
     for word in c["cue_holders"]:
         before = before.replace(word, "")
     if any(w in before for w in c["target_cues"]):
@@ -259,7 +324,7 @@ def _measure(text: str, m: Mention, previous) -> str:
     if not words:  # 12万贫困人口脱贫, 最后5个贫困县全部摘帽: the verb comes after
         after = text[n.end:_clause_end(text, m)]
         return "change" if any(w in after for w in c["change_cues"]) else "level"
-    return "change" if words[-1].pos == "v" else "level"
+    return "change" if words[-1].pos == "v" and words[-1].word not in c["nominal_verbs"] else "level"
 
 
 def _continues_list(text: str, m: Mention, previous, seg: str) -> bool:
@@ -305,7 +370,7 @@ def _subject(text: str, m: Mention, previous) -> str:
     """A short phrase naming what is measured, from the words around the figure."""
     c = _cues()
     seg = text[_segment_start(text, m, previous):m.number.start]
-    seg = seg[next((len(w) for w in _parts_of_year() if seg.startswith(w)), 0):]  # 前三季度 dates, it names nothing
+    seg = seg[_time_opening(seg):]  # 前三季度, 三年来: they date, they name nothing
     for w in c["from_words"]:
         at = seg.rfind(w)
         if at > 0:
@@ -377,7 +442,8 @@ def _list_items(phrase: str) -> list[str]:
 
 def _phrase(toks: tuple[Token, ...], from_right: bool) -> list[Token]:
     c = _cues()
-    drop_pos, drop_words = set(c["subject_drop_pos"]), set(c["subject_drop_words"])
+    drop_pos = set(c["subject_drop_pos"])
+    drop_words = set(c["subject_drop_words"]) | set(c["target_cues"]) | set(c["baseline_words"])
     keep = [t for t in _rejoined(toks, set(c["subject_measure_cues"]))
             if (t.pos != "x" or t.word == "、") and t.word not in "“”‘’《》（）()"]
     if from_right:
@@ -413,7 +479,7 @@ def _rejoined(toks, words: set[str]) -> list[Token]:
 
 
 def _has_noun(toks: list[Token]) -> bool:
-    return any(t.pos.startswith(("n", "vn", "j", "l")) for t in toks)
+    return any(t.pos.startswith(("n", "vn", "j", "l")) or t.word in _cues()["nominal_verbs"] for t in toks)
 
 
 def _join(toks: list[Token]) -> str:

@@ -10,6 +10,7 @@ from . import resources
 from .model import Number, Value
 
 ARABIC = re.compile(r"\d+(?:\.\d+)?")
+FRACTION = "/"  # the unit of a share out of a denominator with no sign of its own: 2/3, 12/10万
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,8 @@ class Tables:
     multipliers: dict
     range_marks: tuple
     over_infix: tuple
-    fraction_prefixes: dict  # 百分之 → %
+    fraction_mark: str  # 分之
+    fraction_signs: dict  # 100 → %
     point: str  # 点, the decimal point in words
     minus: tuple  # signs before a figure that make it negative
     units: tuple  # longest first
@@ -39,6 +41,7 @@ def tables() -> Tables:
     """The reader's tables, from heshu/data/numbers.yaml."""
     d = resources.load("numbers")
     unit_kind = {u: kind for kind, words in d["units"].items() for u in words}
+    unit_kind[FRACTION] = d["fraction_kind"]
     quals = d["qualifiers"]
 
     def ordered(side: str) -> tuple:
@@ -46,7 +49,7 @@ def tables() -> Tables:
         return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[0])))
 
     return Tables(d["chinese_digits"], d["chinese_powers"], d["chinese_sections"], d["multipliers"],
-                  tuple(d["range_marks"]), tuple(d["over_infix"]), d["fraction_prefixes"], d["chinese_point"], tuple(d["minus_signs"]),
+                  tuple(d["range_marks"]), tuple(d["over_infix"]), d["fraction_mark"], d["fraction_signs"], d["chinese_point"], tuple(d["minus_signs"]),
                   tuple(resources.longest_first(list(unit_kind))), unit_kind, d["unit_canonical"],
                   ordered("before"), ordered("after"))
 
@@ -58,13 +61,12 @@ def read_number(text: str, pos: int) -> Number | None:
     second figure of a range, the unit, and qualifiers on either side.
     """
     t = tables()
-    prefix = next((p for p in t.fraction_prefixes if text.startswith(p, pos)), "")
-    fig_start = pos + len(prefix)
+    fig_start, share = _fraction(text, pos) or (pos, "")
     first = _figure(text, fig_start)
     if first is None:
         return None
     value, end, chinese, over, factor = first
-    unit, after_unit = (t.fraction_prefixes[prefix], end) if prefix else _unit(text, end)
+    unit, after_unit = (share, end) if share else _unit(text, end)
     second = _range_end(text, after_unit if unit else end, unit, chinese)
     if second:
         if factor == 1 and not unit:  # 2~3亿元: the multiplier of the second figure applies to both
@@ -87,7 +89,21 @@ def read_number(text: str, pos: int) -> Number | None:
 def unit_kind(unit: str) -> str:
     """The kind of a unit (percent, money, classifier, time ...), '' for none."""
     t = tables()
+    if unit.startswith(FRACTION):
+        return t.unit_kind[FRACTION]
     return t.unit_kind.get(unit) or t.unit_kind.get(next((k for k, v in t.canonical.items() if v == unit), ""), "")
+
+
+def _fraction(text: str, pos: int) -> tuple[int, str] | None:
+    """(where the figure starts, its unit) for a denominator in words at pos: 三分之 → /3, 百分之 → %."""
+    t = tables()
+    run = _chinese_run(text, pos)
+    if not run or not text.startswith(t.fraction_mark, pos + len(run)):
+        return None
+    base = _chinese_value(run) or t.sections.get(run)  # 万分之: a section word alone is its value
+    if not base:
+        return None
+    return pos + len(run) + len(t.fraction_mark), t.fraction_signs.get(int(base)) or FRACTION + _short(base)
 
 
 # ---------------------------------------------------------------- figures
@@ -210,6 +226,8 @@ def _range_end(text: str, i: int, unit: str, chinese: bool):
     if second is None:
         return None
     value, end, _, over, factor = second
+    if text.startswith(t.fraction_mark, end):  # 五分之一到三分之一: two shares, not one range
+        return None
     unit2, after = _unit(text, end)
     if unit and unit2 and unit2 != unit:
         return None

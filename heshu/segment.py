@@ -66,11 +66,25 @@ def remember() -> None:
 
 
 def _cut(text: str) -> tuple[Token, ...]:
-    out, i = [], 0
+    out: list[Token] = []
+    i = 0
     for pair in _tagger().cut(text, HMM=False):
-        out.append(Token(pair.word, pair.flag, i, i + len(pair.word)))
+        word, pos = pair.word, pair.flag
+        if len(out) > 1 and out[-1].word == "." and _decimal_point(out[-2].word, word):
+            point, first = out.pop(), out.pop()  # jieba cuts 3.5 and PM2.5 at the point: one word
+            word, pos = first.word + point.word + word, first.pos
+        out.append(Token(word, "m" if _arabic(word) else pos, i - (len(word) - len(pair.word)), i + len(pair.word)))
         i += len(pair.word)
     return tuple(out)
+
+
+def _decimal_point(before: str, after: str) -> bool:
+    return before.isascii() and after.isascii() and before[-1:].isdigit() and after[:1].isdigit()
+
+
+def _arabic(word: str) -> bool:
+    """An Arabic figure, which jieba tags as a Latin word (eng): a numeral (m), like a Chinese one."""
+    return word.isascii() and word.replace(".", "", 1).isdigit()
 
 
 def words(text: str) -> list[str]:

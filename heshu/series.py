@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter, defaultdict
 
 from . import resources
@@ -29,8 +30,8 @@ def noun_part(subject: str) -> list[str]:
     toks = [t for t in tokens(subject) if not t.pos.startswith("x")]
     cues = resources.load("extract")
     verbs = set(d["drop_words"]) | set(cues["change_cues"]) | set(cues["level_cues"])
-    nominal = set(d["nominal_verbs"])
-    while toks and toks[-1].word not in nominal and (not toks[-1].pos.startswith(("n", "vn", "j", "l", "nz"))
+    nominal = set(cues["nominal_verbs"])
+    while toks and toks[-1].word not in nominal and (not toks[-1].pos.startswith(("n", "vn", "j", "l", "nz", "eng"))
                                                      or toks[-1].word in verbs):
         toks.pop()
     while toks and (toks[0].word in d["drop_words"] or toks[0].pos in ("v", "d", "uj", "p", "m")):
@@ -64,6 +65,12 @@ def series_id(key: str, family: str) -> str:
 def time_order(f: Fact) -> tuple:
     """Points in time order: by year, outcomes before targets, then by what was said first."""
     return (f.year if f.year is not None else 0, f.kind != "actual", f.published, f.doc, f.offset, f.id)
+
+
+def sub_period(period: str) -> str:
+    """What a period says beyond its year (上半年, 1-8月, 2019—2023年, 2018年以来), '' for a whole year or its end."""
+    rest = re.sub(r"^\d{4}年", "", period or "")
+    return "" if rest in ("", "底", "末", "年底", "年末") else rest
 
 
 def propose(facts: list[Fact], owned: list[Entry]) -> list[dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .model import Fact
-from .series import rules, unit_family
+from .series import rules, sub_period, unit_family
 
 
 @dataclass(frozen=True)
@@ -38,9 +38,10 @@ def statuses(series: list[dict], facts: dict[str, Fact]) -> list[TargetStatus]:
 
 
 def _outcome(target: Fact, actuals: list[Fact]) -> Fact | None:
-    """Of the series' outcomes for the target's year, the latest report's in its measure and unit family."""
+    """Of the series' outcomes for the target's year and part of it (a whole year, 上半年, 2021—2025年), the
+    latest report's in its measure and unit family."""
     found = [m for m in actuals if m.measure == target.measure and unit_family(m.unit) == unit_family(target.unit)
-             and m.point is not None]
+             and sub_period(m.period) == sub_period(target.period) and m.point is not None]
     return max(found, key=lambda m: (m.published, m.doc, m.offset)) if found else None
 
 

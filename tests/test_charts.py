@@ -65,3 +65,11 @@ def test_a_ring_sits_on_its_bar_below_zero():
     ring = ET.fromstring(str(markers(pts)["c1"])).find("rect")  # a layer over the chart, inline in the page
     x, y, w, h = floats(bar, "x", "y", "width", "height")
     assert floats(ring, "x", "y", "width", "height") == pytest.approx([x - 3, y - 3, w + 6, h + 6], abs=0.11)
+
+
+def test_a_point_of_more_or_less_than_a_year_says_its_period():
+    pts = [Point(2023, 5.2, "actual", "change", "5.2%", "a.html", "a"),
+           Point(2023, 6.1, "actual", "change", "6.1%", "b.html", "b", "2019—2023年")]
+    svg = ET.fromstring(str(chart("s", "题目", "%", pts)))
+    tips = [t.text for t in svg.findall("svg:a/svg:rect/svg:title", NS)]
+    assert tips == ["2023年 实际 变化量：5.2%", "2019—2023年 实际 变化量：6.1%"]

@@ -5,7 +5,7 @@ import pytest
 import yaml
 
 import build
-from heshu import ledger
+from heshu import ledger, series
 from heshu.project import Project, run_check, run_link
 
 POVERTY = [("329万", 2014, "actual"), ("25.5万", 2018, "actual"), ("23.9万", 2019, "actual"),
@@ -23,6 +23,13 @@ def series_with(links, text: str) -> dict:
 
 def points(links, s: dict) -> list:
     return [(links.facts[m].text, links.facts[m].year, links.facts[m].kind) for m in s["members"]]
+
+
+@pytest.mark.parametrize("subject, key", [("GDP", "生产总值"), ("全省GDP总量", "生产总值"), ("地区生产总值", "生产总值"),
+                                          ("PM2.5浓度", "PM2.5浓度"), ("新建5G基站", "5G基站"),
+                                          ("高新技术企业数量", "高新技术企业"), ("增长", None)])
+def test_a_subject_names_its_indicator(subject, key):
+    assert series.indicator(subject) == key
 
 
 @pytest.fixture(scope="module")
@@ -203,3 +210,23 @@ def test_reports_copied_from_a_web_page_settle_each_others_targets(tmp_path):
                       ("1450万吨以上", "r2023"): ("missed", "1445万吨"), ("2万个", "r2023"): ("exceeded", "2.3万个"),
                       ("5.5%左右", "r2024"): ("pending", None), ("50万人以上", "r2024"): ("pending", None)}
     assert {s["title"] for s in links.series} >= {"城镇新增就业", "粮食产量"}  # 就业, tagged a verb, still names it
+
+
+def test_a_figure_of_several_years_neither_settles_nor_restates_one_year(tmp_path):
+    """过去五年…年均增长6.1%: dated to the last year of the five, it is not that year's growth."""
+    (tmp_path / "seeds").mkdir()
+    review = "过去五年，全省地区生产总值年均增长6.1%，城镇新增就业年均50.5万人。\n"
+    entries = []
+    for year, text in ((2023, WEB_2023), (2024, WEB_2024.replace("二、", review + "二、"))):
+        (tmp_path / "seeds" / f"r{year}.txt").write_text(text, encoding="utf-8")
+        entries.append(f"- {{id: r{year}, file: r{year}.txt, title: {year}年政府工作报告, publisher: 某省人民政府, "
+                       f"published: {year}-01, year: {year}}}\n")
+    (tmp_path / "seeds" / "documents.yaml").write_text("documents:\n" + "".join(entries), encoding="utf-8")
+    links = linked(tmp_path)
+    status = {(t.target.text, t.target.doc): (t.status, t.outcome.text) for t in links.targets if t.outcome}
+    assert status[("6%左右", "r2023")] == ("missed", "5.2%")
+    assert status[("50万人以上", "r2023")] == ("met", "51.3万人")
+    averages = {m for s in links.series for m in s["members"] if links.facts[m].period == "2019—2023年"}
+    assert len(averages) == 2  # in their series, shown with the years they cover
+    assert not [r for r in links.results if set(r.claims.values()) & averages]
+

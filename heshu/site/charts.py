@@ -22,6 +22,7 @@ class Point:
     label: str  # as written
     href: str
     claim: str = ""
+    period: str = ""  # when it is more or less than the year: 2023年上半年, 2019—2023年
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ def markers(points: list[Point]) -> dict[str, Markup]:
 def _tip(p: Point, unit: str) -> str:
     kind = "目标" if p.kind == "target" else "实际"
     measure = "存量/水平" if p.measure == "level" else "变化量"
-    return f"{p.year}年 {kind} {measure}：{p.label}"
+    return f"{p.period or f'{p.year}年'} {kind} {measure}：{p.label}"
 
 
 def _axes(f: Frame, unit: str, small: bool) -> list[str]:

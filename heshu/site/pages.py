@@ -243,7 +243,7 @@ def series_views(inp: SiteInput, claims: dict[str, dict]) -> dict[str, dict]:
 def series_points(s: dict, from_path: str) -> list[charts.Point]:
     """The points of a series' chart as seen from a page (each links to its claim)."""
     return [charts.Point(c["year"], _number(c["value"]), c["kind"], c["measure"], c["text"],
-                         href(from_path, page_path("claim", c["id"])), c["id"])
+                         href(from_path, page_path("claim", c["id"])), c["id"], c["period"])
             for c in s["members"] if c["year"] is not None and _number(c["value"]) is not None]
 
 
