@@ -163,9 +163,10 @@ def _from_beside(now: Fact, members: list[Fact]) -> Fact | None:
 
 
 def _rate_beside(now: Fact, rates: dict[tuple[str, str], list[Fact]]) -> Fact | None:
-    """The growth rate stated right after a figure in its sentence (52万户，增长8.5%)."""
+    """The growth rate stated right after a figure in its sentence (52万户，增长8.5%); of the figure's own
+    subject first (A 3亿元，B 2亿元，分别增长6%和9%: B's is 9%)."""
     after = [g for g in rates.get((now.doc, now.quote), []) if g.offset > now.offset and _whole_year(g)]
-    return min(after, key=lambda g: g.offset) if after else None
+    return min(after, key=lambda g: (g.subject != now.subject, g.offset)) if after else None
 
 
 def _growth_expr(rate: Fact, now: Fact) -> str:

@@ -45,7 +45,7 @@ def extract(source: Source) -> list[Claim]:
         claim = _claim(source, m, sections.get(m.block.start, (None, "")), previous, seen[(quote, written)])
         claims.append(claim)
         previous = (m, claim)
-    return split_respectively(claims)
+    return respective_figures(split_respectively(claims))
 
 
 def claim_id(doc: str, quote: str, written: str, nth: int) -> str:
@@ -428,6 +428,44 @@ def split_respectively(claims: list[Claim]) -> list[Claim]:
     return out
 
 
+def respective_figures(claims: list[Claim]) -> list[Claim]:
+    """营业收入3.2万亿元，利润总额2100亿元，分别增长6%和9%: the figures after 分别 are of the figures
+    before it, in order, when as many of those name different things."""
+    word, out = _cues()["respectively"], list(claims)
+    for sentence in _by_sentence(out):
+        quote = out[sentence[0]].quote
+        at = quote.find(word)
+        places = _places(quote, [out[k].text for k in sentence])
+        after = [k for k, p in zip(sentence, places) if p > at >= 0]
+        before = [k for k, p in zip(sentence, places) if 0 <= p < at][-len(after):] if after else []
+        subjects = [out[k].subject for k in before]
+        if len(after) > 1 and len(before) == len(after) and len(set(subjects)) == len(subjects):
+            for k, subject in zip(after, subjects):
+                out[k] = replace(out[k], subject=subject)
+    return out
+
+
+def _by_sentence(claims: list[Claim]) -> list[list[int]]:
+    """The indexes of the claims, grouped by the sentence they are in (claims come in text order)."""
+    groups: list[list[int]] = []
+    for k, c in enumerate(claims):
+        if groups and claims[groups[-1][0]].quote == c.quote and claims[groups[-1][0]].doc == c.doc:
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+    return groups
+
+
+def _places(quote: str, texts: list[str]) -> list[int]:
+    """Where each figure is in its sentence, found in order (-1 if not found)."""
+    out, at = [], 0
+    for text in texts:
+        found = quote.find(text, at)
+        out.append(found)
+        at = found + len(text) if found >= 0 else at
+    return out
+
+
 def _list_items(phrase: str) -> list[str]:
     """The items of an enumeration, split at 、 and at conjunctions (和, 及), not inside words (普及率)."""
     items, cur = [], ""
@@ -442,8 +480,7 @@ def _list_items(phrase: str) -> list[str]:
 
 def _phrase(toks: tuple[Token, ...], from_right: bool) -> list[Token]:
     c = _cues()
-    drop_pos = set(c["subject_drop_pos"])
-    drop_words = set(c["subject_drop_words"]) | set(c["target_cues"]) | set(c["baseline_words"])
+    drop_pos, drop_words = _subject_drops()
     keep = [t for t in _rejoined(toks, set(c["subject_measure_cues"]))
             if (t.pos != "x" or t.word == "、") and t.word not in "“”‘’《》（）()"]
     if from_right:
@@ -466,6 +503,14 @@ def _phrase(toks: tuple[Token, ...], from_right: bool) -> list[Token]:
     return keep
 
 
+@functools.lru_cache(maxsize=1)
+def _subject_drops() -> tuple[frozenset, frozenset]:
+    """The parts of speech and the words dropped from the edges of a subject."""
+    c = _cues()
+    words = set(c["subject_drop_words"]) | set(c["target_cues"]) | set(c["baseline_words"])
+    return frozenset(c["subject_drop_pos"]), frozenset(words)
+
+
 def _rejoined(toks, words: set[str]) -> list[Token]:
     """The tokens with two neighbours jieba split out of one of these words (占比 as 占 and 比) joined again,
     as a noun."""
@@ -479,7 +524,8 @@ def _rejoined(toks, words: set[str]) -> list[Token]:
 
 
 def _has_noun(toks: list[Token]) -> bool:
-    return any(t.pos.startswith(("n", "vn", "j", "l")) or t.word in _cues()["nominal_verbs"] for t in toks)
+    nominal = _cues()["nominal_verbs"]
+    return any(t.pos.startswith(("n", "vn", "j", "l")) or t.word in nominal for t in toks)
 
 
 def _join(toks: list[Token]) -> str:

@@ -101,11 +101,17 @@ def in_heading(text: str, c: Candidate) -> bool:
 
 
 def touches_latin(text: str, c: Candidate) -> bool:
-    """5G, PM10, B2, 3A级, CO2: a figure joined to Latin letters is a code."""
+    """5G, PM10, B2, 3A级, CO2: a figure joined to Latin letters is a code; so is one joined to another
+    figure or letter by a mark such as × or + (7×24小时, 1+N)."""
     n = c.number
     before = text[n.start - 1] if n.start > 0 else ""
     after = text[n.num_end] if n.num_end < len(text) else ""
-    return (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha())
+    if (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha()):
+        return True
+    joiners = _rules()["code_joiners"]
+    return ((before in joiners and n.start > 1 and text[n.start - 2].isascii() and text[n.start - 2].isalnum())
+            or (after in joiners and text[n.num_end + 1:n.num_end + 2].isascii()
+                and text[n.num_end + 1:n.num_end + 2].isalnum()))
 
 
 def ordinal(text: str, c: Candidate) -> bool:

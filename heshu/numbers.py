@@ -31,7 +31,7 @@ class Tables:
     before: tuple  # (word, approx), longest first
     after: tuple
 
-    @property
+    @functools.cached_property
     def numeral_chars(self) -> str:
         return "".join([*self.digits, *self.powers, *self.sections])
 

@@ -179,6 +179,20 @@ def test_in_sentence_growth_points_and_doubling_are_recomputed(tmp_path):
     assert results == {("growth", "6000公里"): "holds", ("growth", "23.5%"): "holds", ("doubling", "3亿件"): "holds"}
 
 
+def test_figures_after_respectively_are_checked_against_their_own_figures(tmp_path):
+    """营业收入…，利润总额…，分别增长10%和5%: each growth rate is checked against its own figure's series."""
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "r.txt").write_text(
+        "## 2023年工作回顾\n\n2022年，全省工业企业营业收入3万亿元，利润总额2000亿元。"
+        "2023年，全省工业企业营业收入3.3万亿元，利润总额2100亿元，分别增长10%和5%。\n", encoding="utf-8")
+    (tmp_path / "seeds" / "documents.yaml").write_text(
+        "documents:\n- {id: r, file: r.txt, title: r, publisher: p, published: 2024-01, year: 2024}\n", encoding="utf-8")
+    links = linked(tmp_path)
+    growth = {(links.facts[r.claims["now"]].text, links.facts[r.claims["rate"]].text): r.status
+              for r in links.results if r.type == "growth"}
+    assert growth == {("3.3万亿元", "10%"): "holds", ("2100亿元", "5%"): "holds"}
+
+
 WEB_2023 = """2023年政府工作报告
 各位代表：
 一、2022年工作回顾
