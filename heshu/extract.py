@@ -167,8 +167,30 @@ def _year(source: Source, m: Mention, section_year: int | None) -> tuple[int | N
     since = next((r for r in reversed(refs) if r.since), None)
     if since:
         return source.doc.year, f"{since.year}年以来"
+    plan = _five_year_plan(text, m)
+    if plan:
+        return plan[1], f"{plan[0]}—{plan[1]}年"
     year = section_year or source.doc.year  # a running total too: to the date the section reports on
     return year, _part_of_year(text, m, year) or _span_of_years(text, m, year)
+
+
+def _five_year_plan(text: str, m: Mention) -> tuple[int, int] | None:
+    """“十三五”期间…年均增长7% → (2016, 2020): the years of the five-year plan a figure's sentence names."""
+    found = list(_plan_pattern().finditer(text, m.sentence_start, m.number.start))
+    if not found:
+        return None
+    p = _cues()["five_year_plans"]
+    number = 10 + (tables().digits[found[-1].group(1)] if found[-1].group(1) else 0)
+    first = p["first_year"] + 5 * (number - p["first_number"])
+    return (first, first + 4) if number >= p["first_number"] else None
+
+
+@functools.lru_cache(maxsize=1)
+def _plan_pattern() -> re.Pattern:
+    p = _cues()["five_year_plans"]
+    digits = "".join(d for d in tables().digits if tables().digits[d] > 0 and d != "两")
+    after = "|".join(map(re.escape, p["after"]))
+    return re.compile(rf"十([{digits}])?五[”\"’']?(?:{after})")
 
 
 def _span_of_years(text: str, m: Mention, year: int) -> str:
@@ -189,8 +211,10 @@ def _is_span(match: re.Match) -> bool:
 
 
 def _time_opening(seg: str) -> int:
-    """How long the part of a year or span of years that opens seg is (0 if none)."""
-    span = _span_pattern().match(seg)
+    """How long the part of a year, span of years or five-year plan that opens seg is (0 if none)."""
+    span, plan = _span_pattern().match(seg), _plan_pattern().match(seg.lstrip("“\"‘'"))
+    if plan:
+        return len(seg) - len(seg.lstrip("“\"‘'")) + plan.end()
     return span.end() if span and _is_span(span) else len(_part_at(seg, 0))
 
 
