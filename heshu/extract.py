@@ -221,7 +221,7 @@ def _time_opening(seg: str) -> int:
 @functools.lru_cache(maxsize=1)
 def _span_pattern() -> re.Pattern:
     c, t = _cues(), tables()
-    before, after = ("|".join(map(re.escape, sorted(c[k], key=len, reverse=True))) for k in ("span_before", "span_after"))
+    before, after = ("|".join(map(re.escape, resources.longest_first(c[k]))) for k in ("span_before", "span_after"))
     return re.compile(rf"({before})?([0-9{t.numeral_chars}]+)年({after})?")
 
 

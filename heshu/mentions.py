@@ -109,9 +109,12 @@ def touches_latin(text: str, c: Candidate) -> bool:
     if (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha()):
         return True
     joiners = _rules()["code_joiners"]
-    return ((before in joiners and n.start > 1 and text[n.start - 2].isascii() and text[n.start - 2].isalnum())
-            or (after in joiners and text[n.num_end + 1:n.num_end + 2].isascii()
-                and text[n.num_end + 1:n.num_end + 2].isalnum()))
+    left, right = text[max(0, n.start - 2):max(0, n.start - 1)], text[n.num_end + 1:n.num_end + 2]
+    return (before in joiners and _code_char(left)) or (after in joiners and _code_char(right))
+
+
+def _code_char(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()  # '' is neither
 
 
 def ordinal(text: str, c: Candidate) -> bool:

@@ -49,7 +49,8 @@ def tables() -> Tables:
         return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[0])))
 
     return Tables(d["chinese_digits"], d["chinese_powers"], d["chinese_sections"], d["multipliers"],
-                  tuple(d["range_marks"]), tuple(d["over_infix"]), d["fraction_mark"], d["fraction_signs"], d["chinese_point"], tuple(d["minus_signs"]),
+                  tuple(d["range_marks"]), tuple(d["over_infix"]), d["fraction_mark"], d["fraction_signs"],
+                  d["chinese_point"], tuple(d["minus_signs"]),
                   tuple(resources.longest_first(list(unit_kind))), unit_kind, d["unit_canonical"],
                   ordered("before"), ordered("after"))
 

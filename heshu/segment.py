@@ -69,12 +69,12 @@ def _cut(text: str) -> tuple[Token, ...]:
     out: list[Token] = []
     i = 0
     for pair in _tagger().cut(text, HMM=False):
-        word, pos = pair.word, pair.flag
+        word, pos, start = pair.word, pair.flag, i
         if len(out) > 1 and out[-1].word == "." and _decimal_point(out[-2].word, word):
             point, first = out.pop(), out.pop()  # jieba cuts 3.5 and PM2.5 at the point: one word
-            word, pos = first.word + point.word + word, first.pos
-        out.append(Token(word, "m" if _arabic(word) else pos, i - (len(word) - len(pair.word)), i + len(pair.word)))
+            word, pos, start = first.word + point.word + word, first.pos, first.start
         i += len(pair.word)
+        out.append(Token(word, "m" if _arabic(word) else pos, start, i))
     return tuple(out)
 
 
