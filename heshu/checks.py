@@ -105,10 +105,11 @@ def _direction(f: Fact) -> int:
 def _stocks(members: list[Fact]) -> dict[int, list[Fact]]:
     """Levels at the end of each year, including a remainder stated for the year after (剩余…)."""
     stocks: dict[int, list[Fact]] = defaultdict(list)
-    for f in filter(_whole_year, members):
+    whole = [f for f in members if _whole_year(f)]
+    for f in whole:
         if f.measure == "level" and f.kind == "actual":
             stocks[f.year].append(f)
-    for f in filter(_whole_year, members):
+    for f in whole:
         if f.measure == "change" and _near(f, rules()["remainder_cues"]):
             stocks[f.year - 1].append(f)
     return stocks

@@ -105,7 +105,7 @@ def _sections(source: Source) -> dict[int, tuple[int | None, str]]:
 def time_refs(text: str, start: int, end: int, ref_year: int) -> list[TimeRef]:
     """The time expressions in text[start:end], relative ones resolved against ref_year."""
     c = _cues()
-    pattern, tail_re, _ = _time_patterns()
+    pattern, tail_re = _time_patterns()
     out = []
     for m in pattern.finditer(text, start, end):
         if m.group(3):
@@ -120,17 +120,21 @@ def time_refs(text: str, start: int, end: int, ref_year: int) -> list[TimeRef]:
 
 
 @functools.lru_cache(maxsize=1)
-def _time_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
-    """A year or relative year (or an undated period), the month or part of year after it, and a month or
-    span of months (1—11月)."""
+def _time_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """A year or relative year (or an undated period), and the month or part of year after it."""
     c = _cues()
     periods = "|".join(sorted(c["period_words"], key=len, reverse=True))
     rel = "|".join(c["relative_years"])
     undated = "|".join(sorted(c["undated_periods"], key=len, reverse=True))
-    marks = re.escape("".join(tables().range_marks))
-    months = rf"\d{{1,2}}(?:[{marks}]\d{{1,2}})?月(?:底|末|份)?"
     return (re.compile(rf"{_year_pattern().pattern}|({rel})|({undated})"),
-            re.compile(rf"({months}|{periods})?"), re.compile(months))
+            re.compile(rf"({_months_pattern().pattern}|{periods})?"))
+
+
+@functools.lru_cache(maxsize=1)
+def _months_pattern() -> re.Pattern:
+    """A month or a span of months: 8月底, 1—11月."""
+    marks = re.escape("".join(tables().range_marks))
+    return re.compile(rf"\d{{1,2}}(?:[{marks}]\d{{1,2}})?月(?:底|末|份)?")
 
 
 @functools.lru_cache(maxsize=1)
@@ -169,7 +173,7 @@ def _year(source: Source, m: Mention, section_year: int | None) -> tuple[int | N
         return source.doc.year, f"{since.year}年以来"
     plan = _five_year_plan(text, m)
     if plan:
-        return plan[1], f"{plan[0]}—{plan[1]}年"
+        return plan[1], _years(*plan)
     year = section_year or source.doc.year  # a running total too: to the date the section reports on
     return year, _part_of_year(text, m, year) or _span_of_years(text, m, year)
 
@@ -190,7 +194,7 @@ def _plan_pattern() -> re.Pattern:
     p = _cues()["five_year_plans"]
     digits = "".join(d for d in tables().digits if tables().digits[d] > 0 and d != "两")
     after = "|".join(map(re.escape, p["after"]))
-    return re.compile(rf"十([{digits}])?五[”\"’']?(?:{after})")
+    return re.compile(rf"[“\"‘']?十([{digits}])?五[”\"’']?(?:{after})")
 
 
 def _span_of_years(text: str, m: Mention, year: int) -> str:
@@ -201,9 +205,14 @@ def _span_of_years(text: str, m: Mention, year: int) -> str:
         if _is_span(span):
             n = read_number(text, span.start(2))
             if n is not None and isinstance(n.value, int) and n.value > 1:
-                return f"{year - n.value + 1}—{year}年"
+                return _years(year - n.value + 1, year)
     clause = text[_clause_start(text, m):m.number.start]
     return c["average_period"].format(year=year) if any(w in clause for w in c["average_words"]) else ""
+
+
+def _years(first: int, last: int) -> str:
+    """The period of a figure of several years: 2019—2023年."""
+    return f"{first}—{last}年"
 
 
 def _is_span(match: re.Match) -> bool:
@@ -212,9 +221,9 @@ def _is_span(match: re.Match) -> bool:
 
 def _time_opening(seg: str) -> int:
     """How long the part of a year, span of years or five-year plan that opens seg is (0 if none)."""
-    span, plan = _span_pattern().match(seg), _plan_pattern().match(seg.lstrip("“\"‘'"))
+    span, plan = _span_pattern().match(seg), _plan_pattern().match(seg)
     if plan:
-        return len(seg) - len(seg.lstrip("“\"‘'")) + plan.end()
+        return plan.end()
     return span.end() if span and _is_span(span) else len(_part_at(seg, 0))
 
 
@@ -239,7 +248,7 @@ def _part_of_year(text: str, m: Mention, year: int) -> str:
 
 def _part_at(text: str, pos: int) -> str:
     """The part of a year written at text[pos] (前三季度, 1—11月), or ''."""
-    months = _time_patterns()[2].match(text, pos)
+    months = _months_pattern().match(text, pos)
     if months:
         return months.group()
     return next((w for w in _parts_of_year() if text.startswith(w, pos)), "")
@@ -281,7 +290,7 @@ def _running_total(text: str, m: Mention, ref: TimeRef) -> bool:
 
 
 def _compared_at(text: str, start: int, end: int) -> int:
-    """Where what a figure is compared with begins in text[start:end] (低于年初预期目标2.7个百分点), else end."""
+    """Where what a figure is compared with begins in text[start:end] (低于年初预期目标…个百分点), else end."""
     at = max(text.rfind(w, start, end) for w in _cues()["comparison_words"])
     return at if at >= 0 else end
 
