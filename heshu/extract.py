@@ -347,24 +347,43 @@ def _measure(text: str, m: Mention, previous) -> str:
         return "level"  # 占…的40%: a share
     if any(t.word in c["cumulative_cues"] for t in tokens(seg)):
         return "level"  # 累计建成, 共解决: a running total is a level
+    per = max(map(seg.rfind, resources.load("mentions")["per_words"]))
+    if per >= 0 and not _nearest_cue(seg[per:]):
+        return "level"  # 每户补助3000元: an amount for each one is a rate, unless it changes (每人提高30元)
+    if _came_to(seg):
+        return "level"
     cue = _nearest_cue(seg)
     if cue:
         return cue
     if _coordinated(text, m, previous) or (previous and _continues_list(text, m, previous, seg)):
         return previous[1].measure
     drop = set(c["subject_drop_words"])
-    words = [t for t in tokens(seg) if not t.pos.startswith(("x", "m", "t", "eng")) and t.word not in drop]
+    words = [t for t in tokens(seg) if not t.pos.startswith(("x", "m", "t", "eng", "u")) and t.word not in drop]
     if not words:  # 12万贫困人口脱贫, 最后5个贫困县全部摘帽: the verb comes after
         after = text[n.end:_clause_end(text, m)]
         return "change" if any(w in after for w in c["change_cues"]) else "level"
     return "change" if words[-1].pos == "v" and words[-1].word not in c["nominal_verbs"] else "level"
 
 
+def _came_to(seg: str) -> bool:
+    """收入完成385亿元, 零售总额实现1200亿元: what is measured, then a word saying what it came to."""
+    return any(seg.endswith(w) and seg[:-len(w)].endswith(_measured_names()) for w in _cues()["came_to_words"])
+
+
+@functools.lru_cache(maxsize=1)
+def _measured_names() -> tuple[str, ...]:
+    c = _cues()
+    return tuple(c["nominal_verbs"]) + tuple(w for w in c["level_cues"] if len(w) > 1)
+
+
 def _continues_list(text: str, m: Mention, previous, seg: str) -> bool:
-    """新建实验室20家、工程技术研究中心19家: the next item of a list shares its verb."""
+    """The next item of a list shares its verb: 新建实验室20家、工程技术研究中心19家 (the noun first),
+    新建5个中试基地、11个创新团队 (the figure first, nothing but the last item between them)."""
     between = text[previous[0].number.end:m.number.start]
-    same = previous[0].sentence_start == m.sentence_start
-    return same and (between == "" or between[:1] in resources.load("mentions")["coordinators"])
+    if previous[0].sentence_start != m.sentence_start:
+        return False
+    joins = resources.load("mentions")["coordinators"]
+    return between == "" or between[:1] in joins or (between == seg and between[-1:] in joins)
 
 
 def _nearest_cue(seg: str) -> str:
@@ -519,6 +538,7 @@ def _phrase(toks: tuple[Token, ...], from_right: bool) -> list[Token]:
     if from_right:
         cues = (set(c["change_cues"]) | set(c["level_cues"]) | {"同比"}) - set(c["subject_measure_cues"])
         last, last_pos = drop_words | set(c["subject_drop_last"]), drop_pos | set(c["subject_drop_last_pos"])
+        keep = _cue_split_off(keep, set(c["change_cues"]))
         while keep and (keep[-1].pos in last_pos or keep[-1].word in last
                         or (keep[-1].word in cues and keep[-1].pos[:1] in "vpdc")):
             keep.pop()
@@ -542,6 +562,22 @@ def _subject_drops() -> tuple[frozenset, frozenset]:
     c = _cues()
     words = set(c["subject_drop_words"]) | set(c["target_cues"]) | set(c["baseline_words"])
     return frozenset(c["subject_drop_pos"]), frozenset(words)
+
+
+_IDIOM_POS = ("n", "l", "i")  # a noun or a set phrase that a figure's change ends
+
+
+def _cue_split_off(keep: list[Token], cues: set[str]) -> list[Token]:
+    """The tokens with a change cue that jieba made the end of one word (价格上涨, 人口减少) cut off it."""
+    if not keep:
+        return keep
+    last = keep[-1]
+    if last.pos not in _IDIOM_POS:
+        return keep  # 提起公诉 (a verb) and 一审判决 (jieba's name) are the act counted
+    cue = next((w for w in cues if last.word.endswith(w) and len(last.word) > len(w)), None)
+    if cue is None:
+        return keep
+    return [*keep[:-1], Token(last.word[:-len(cue)], "n", last.start, last.end - len(cue))]
 
 
 def _rejoined(toks, words: set[str]) -> list[Token]:
