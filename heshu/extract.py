@@ -349,7 +349,7 @@ def _measure(text: str, m: Mention, previous) -> str:
         return "level"  # 累计建成, 共解决: a running total is a level
     per = max(map(seg.rfind, resources.load("mentions")["per_words"]))
     if per >= 0 and not _nearest_cue(seg[per:]):
-        return "level"  # 每户补助3000元: an amount for each one is a rate, unless it changes (每人提高30元)
+        return "level"  # 每户补助1.5万元: an amount for each one is a rate, unless it changes (每人提高30元)
     if _came_to(seg):
         return "level"
     cue = _nearest_cue(seg)
@@ -538,7 +538,7 @@ def _phrase(toks: tuple[Token, ...], from_right: bool) -> list[Token]:
     if from_right:
         cues = (set(c["change_cues"]) | set(c["level_cues"]) | {"同比"}) - set(c["subject_measure_cues"])
         last, last_pos = drop_words | set(c["subject_drop_last"]), drop_pos | set(c["subject_drop_last_pos"])
-        keep = _cue_split_off(keep, set(c["change_cues"]))
+        keep = _cue_split_off(keep)
         while keep and (keep[-1].pos in last_pos or keep[-1].word in last
                         or (keep[-1].word in cues and keep[-1].pos[:1] in "vpdc")):
             keep.pop()
@@ -564,19 +564,16 @@ def _subject_drops() -> tuple[frozenset, frozenset]:
     return frozenset(c["subject_drop_pos"]), frozenset(words)
 
 
-_IDIOM_POS = ("n", "l", "i")  # a noun or a set phrase that a figure's change ends
-
-
-def _cue_split_off(keep: list[Token], cues: set[str]) -> list[Token]:
+def _cue_split_off(keep: list[Token]) -> list[Token]:
     """The tokens with a change cue that jieba made the end of one word (价格上涨, 人口减少) cut off it."""
-    if not keep:
-        return keep
-    last = keep[-1]
-    if last.pos not in _IDIOM_POS:
+    c = _cues()
+    if not keep or keep[-1].pos not in c["cue_split_pos"]:
         return keep  # 提起公诉 (a verb) and 一审判决 (jieba's name) are the act counted
-    cue = next((w for w in cues if last.word.endswith(w) and len(last.word) > len(w)), None)
-    if cue is None:
+    last = keep[-1]
+    ends = [w for w in c["change_cues"] if last.word.endswith(w) and len(last.word) > len(w)]
+    if not ends:
         return keep
+    cue = max(ends, key=len)  # the longest, whatever the list's order: 再提高 before 提高
     return [*keep[:-1], Token(last.word[:-len(cue)], "n", last.start, last.end - len(cue))]
 
 
