@@ -343,8 +343,8 @@ def _measure(text: str, m: Mention, previous) -> str:
     seg = text[_segment_start(text, m, previous):n.start]
     if any(seg.endswith(w) for w in c["to_words"]) or _in_from_phrase(text, m):
         return "level"
-    if n.unit == "%" and any(w in seg for w in c["share_cues"]):
-        return "level"  # 占…的40%: a share
+    if n.unit == "%" and any(w in seg for w in c["share_cues"]) or _of_base(seg, n.unit):
+        return "level"  # 占…的40%, 达到全国平均水平的80%: a share
     if any(t.word in c["cumulative_cues"] for t in tokens(seg)):
         return "level"  # 累计建成, 共解决: a running total is a level
     per = max(map(seg.rfind, resources.load("mentions")["per_words"]))
@@ -428,7 +428,7 @@ def _subject(text: str, m: Mention, previous) -> str:
         if at > 0:
             seg = seg[:at]
             break
-    before = _phrase(tokens(seg), from_right=True)
+    before = _phrase(tokens(_without_base(seg, m.number.unit)), from_right=True)
     if _join(before) in c["measure_words"]:
         return _noun_before(text[m.sentence_start:m.number.start], _join(before)) + _join(before)
     after_end = min([_clause_end(text, m)] + [i for i in range(m.number.end, _clause_end(text, m))
@@ -443,6 +443,24 @@ def _subject(text: str, m: Mention, previous) -> str:
     if _coordinated(text, m, previous) or (same_sentence and (_in_to_phrase(seg) or not before + after)):
         return previous[1].subject
     return _join(before or after)
+
+
+def _without_base(seg: str, unit: str) -> str:
+    """人均收入达到 | 全国平均水平的80%: a share or multiple of a base names what is measured before the verb
+    that leads to the base, when something is named there."""
+    if not _of_base(seg, unit) or any(w in seg for w in _cues()["share_cues"]):
+        return seg  # 占…的31%: the share's own verb leads to the base
+    toks = tokens(seg)
+    verb = [t.pos.startswith("v") and t.pos != "vn" and t.word not in _cues()["nominal_verbs"] for t in toks]
+    for k in range(len(toks) - 1, 0, -1):
+        if verb[k] and not verb[k - 1] and _has_noun(_phrase(toks[:k], from_right=True)):
+            return seg[:toks[k].start]  # the first verb of a chain: 恢复到
+    return seg
+
+
+def _of_base(seg: str, unit: str) -> bool:
+    c = _cues()
+    return unit_kind(unit) in c["of_base_units"] and seg.endswith(c["of_base_mark"])
 
 
 def _noun_before(text: str, measure_word: str) -> str:

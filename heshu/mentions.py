@@ -187,8 +187,18 @@ def not_a_numeral_word(text: str, c: Candidate) -> bool:
             if tok.end == n.end - s0 and kind not in r["idiom_units"] and (
                     tok.start == n.start - s0 or kind in r["word_ending_units"]):
                 return False  # 近三成, 翻一番: jieba made one word of the whole expression, or of its verb and it
-            return tok.start not in (n.fig_start - s0, n.start - s0) or tok.pos not in r["numeral_pos"]
+            if tok.start == n.fig_start - s0 and tok.end < n.num_end - s0:
+                return False  # 零点|八: jieba split the figure itself, so its first word is a piece of the number
+            starts = (n.fig_start - s0, n.start - s0, _after_lead(text, n) - s0)
+            return tok.start not in starts or tok.pos not in r["numeral_pos"]
     return True
+
+
+def _after_lead(text: str, n: Number) -> int:
+    """Where the expression's numerals start, after a qualifier or sign written before them (近|三分之一)."""
+    t, i = tables(), n.start
+    i += next((len(w) for w, _ in t.before if text.startswith(w, i, n.fig_start)), 0)
+    return i + 1 if i < n.fig_start and text[i] in t.minus + t.minus_words else i
 
 
 def per_base(text: str, c: Candidate) -> bool:

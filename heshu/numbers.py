@@ -25,6 +25,8 @@ class Tables:
     fraction_signs: dict  # 100 → %
     point: str  # 点, the decimal point in words
     minus: tuple  # signs before a figure that make it negative
+    minus_words: tuple  # words that do so, for units of minus_word_kinds only
+    minus_word_kinds: tuple
     units: tuple  # longest first
     unit_kind: dict
     canonical: dict
@@ -51,6 +53,7 @@ def tables() -> Tables:
     return Tables(d["chinese_digits"], d["chinese_powers"], d["chinese_sections"], d["multipliers"],
                   tuple(d["range_marks"]), tuple(d["over_infix"]), d["fraction_mark"], d["fraction_signs"],
                   d["chinese_point"], tuple(d["minus_signs"]),
+                  tuple(d["minus_words"]), tuple(d["minus_word_kinds"]),
                   tuple(resources.longest_first(list(unit_kind))), unit_kind, d["unit_canonical"],
                   ordered("before"), ordered("after"))
 
@@ -79,7 +82,7 @@ def read_number(text: str, pos: int) -> Number | None:
     if over and approx == "exact":
         approx = "over"
     start = pos
-    if not isinstance(value, tuple) and _minus_at(text, pos - 1):
+    if not isinstance(value, tuple) and _minus_at(text, pos - 1, unit):
         value, start = -value, pos - 1
     before_approx, start = _before_qualifier(text, start)
     if approx == "exact":
@@ -242,10 +245,10 @@ def _after_qualifier(text: str, i: int) -> tuple[str, int]:
     return "exact", i
 
 
-def _minus_at(text: str, i: int) -> bool:
+def _minus_at(text: str, i: int, unit: str) -> bool:
     """A minus sign at i (增长-2.1%), not the mark of a range (1-2月) or part of a code (COVID-19)."""
     t = tables()
-    if i < 0 or text[i] not in t.minus:
+    if i < 0 or text[i] not in t.minus and (text[i] not in t.minus_words or unit_kind(unit) not in t.minus_word_kinds):
         return False
     before = text[i - 1] if i > 0 else ""
     return not (before.isalnum() and (before.isascii() or before in t.numeral_chars))
