@@ -578,7 +578,7 @@ def _phrase(toks: tuple[Token, ...], from_right: bool) -> list[Token]:
 def _subject_drops() -> tuple[frozenset, frozenset]:
     """The parts of speech and the words dropped from the edges of a subject."""
     c = _cues()
-    words = set(c["subject_drop_words"]) | set(c["target_cues"]) | set(c["baseline_words"])
+    words = set(c["subject_drop_words"]) | set(c["target_cues"]) | set(c["baseline_words"]) | set(c["comparison_words"])
     return frozenset(c["subject_drop_pos"]), frozenset(words)
 
 
