@@ -37,15 +37,25 @@ def extract(source: Source) -> list[Claim]:
     text = source.clean.text
     sections = _sections(source)
     seen: Counter = Counter()
-    claims, previous = [], None
+    claims, previous, outside = [], None, None
     for m in found:
         quote = text[m.sentence_start:m.sentence_end]
         written = text[m.number.start:m.number.end]
         seen[(quote, written)] += 1
+        aside = _in_aside(text, m)
+        if previous and not aside and _in_aside(text, previous[0]):
+            previous = outside  # 35268万辆（包括…720万辆），比上年末增加…: the aside is not what comes next
         claim = _claim(source, m, sections.get(m.block.start, (None, "")), previous, seen[(quote, written)])
         claims.append(claim)
         previous = (m, claim)
+        outside = outside if aside else previous
     return respective_figures(split_respectively(claims))
+
+
+def _in_aside(text: str, m: Mention) -> bool:
+    """The figure is inside brackets in its sentence."""
+    before = text[m.sentence_start:m.number.start]
+    return any(before.rfind(o) > before.rfind(c) for o, c in _cues()["asides"])
 
 
 def claim_id(doc: str, quote: str, written: str, nth: int) -> str:
@@ -433,7 +443,7 @@ def _subject(text: str, m: Mention, previous) -> str:
         return _noun_before(text[m.sentence_start:m.number.start], _join(before)) + _join(before)
     after_end = min([_clause_end(text, m)] + [i for i in range(m.number.end, _clause_end(text, m))
                                               if text[i].isdigit()])
-    following = text[m.number.end:after_end].split("、")[0]
+    following = re.split(_aside_opening(), text[m.number.end:after_end])[0].split("、")[0]
     after = _phrase(tokens(following), from_right=False) if following else []
     counted = unit_kind(m.number.unit) == "classifier"
     for phrase in ((after, before) if counted else (before, after)):  # 3个国家级基地: the thing counted follows
@@ -461,6 +471,11 @@ def _without_base(seg: str, unit: str) -> str:
 def _of_base(seg: str, unit: str) -> bool:
     c = _cues()
     return unit_kind(unit) in c["of_base_units"] and seg.endswith(c["of_base_mark"])
+
+
+@functools.lru_cache(maxsize=1)
+def _aside_opening() -> str:
+    return "|".join(re.escape(o) for o, _ in _cues()["asides"])
 
 
 def _noun_before(text: str, measure_word: str) -> str:
@@ -564,6 +579,8 @@ def _phrase(toks: tuple[Token, ...], from_right: bool) -> list[Token]:
         cut = next((i for i, t in enumerate(keep) if t.pos == "c"), len(keep))
         keep = [t for t in keep[:cut] if t.pos not in ("d", "t", "ul", "uj")]
     while keep and (keep[0].pos in drop_pos or keep[0].word in drop_words or keep[0].word == "、"):
+        if _modifies_noun(keep):
+            break
         keep.pop(0)
     if not from_right:
         # the noun phrase after the figure ends at its verb: 贫困人口脱贫
@@ -572,6 +589,12 @@ def _phrase(toks: tuple[Token, ...], from_right: bool) -> list[Token]:
                 keep = keep[:i + 1]
                 break
     return keep
+
+
+def _modifies_noun(keep: list[Token]) -> bool:
+    """自然|增长率, 低速|货车: a word jieba tags as an adverb, right before a noun, is the noun's modifier."""
+    return (keep[0].pos in _cues()["noun_modifier_pos"] and len(keep) > 1 and keep[1].pos.startswith("n")
+            and keep[0].word not in _subject_drops()[1])
 
 
 @functools.lru_cache(maxsize=1)
