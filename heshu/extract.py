@@ -45,7 +45,7 @@ def extract(source: Source) -> list[Claim]:
         aside = _in_aside(text, m)
         if previous and not aside and _in_aside(text, previous[0]):
             previous = outside  # 35268万辆（包括…720万辆），比上年末增加…: the aside is not what comes next
-        claim = _claim(source, m, sections.get(m.block.start, (None, "")), previous, seen[(quote, written)])
+        claim = _claim(source, m, sections.get(m.block.start, (None, "", None)), previous, seen[(quote, written)])
         claims.append(claim)
         previous = (m, claim)
         outside = outside if aside else previous
@@ -68,7 +68,9 @@ def _claim(source: Source, m: Mention, section: tuple, previous, nth: int) -> Cl
     text, n = source.clean.text, m.number
     quote = text[m.sentence_start:m.sentence_end]
     written = text[n.start:n.end]
-    year, period = _year(source, m, section[0])
+    measure = _measure(text, m, previous)
+    plan = section[2] if section[2] and _over_years(text, m, measure) else None
+    year, period = _year(source, m, section[0], plan)
     return Claim(
         id=claim_id(source.doc.id, quote, written, nth),
         doc=source.doc.id,
@@ -82,31 +84,35 @@ def _claim(source: Source, m: Mention, section: tuple, previous, nth: int) -> Cl
         year=year,
         period=period,
         kind=_kind(source, m, year, section[1]),
-        measure=_measure(text, m, previous),
+        measure=measure,
         subject=_subject(text, m, previous),
     )
 
 
 # ---------------------------------------------------------------- sections
 
-def _sections(source: Source) -> dict[int, tuple[int | None, str]]:
-    """For each block: the year and the plan/review sense of the latest heading that states them."""
+def _sections(source: Source) -> dict[int, tuple[int | None, str, tuple[int, int] | None]]:
+    """For each block: the year, the plan/review sense and the five-year plan of the latest heading that
+    states them."""
     c = _cues()
-    text, year, sense, out = source.clean.text, None, "", {}
+    text, year, sense, plan, out = source.clean.text, None, "", None, {}
     for block in source.clean.blocks:
         if block.kind == "heading":
             h = text[block.start:block.end]
             found = _year_pattern().search(h)
             relative = next((off for w, off in c["heading_years"].items() if w in h), None)
+            named = _plan_years(list(_plan_pattern().finditer(h)))
             if found:
-                year = _year_number(found.group(1))
+                year, plan = _year_number(found.group(1)), None
+            elif named:  # “十四五”时期主要目标: the plan's figures are of its years, dated to its last
+                year, plan = named[1], named
             elif relative is not None:  # 过去五年工作回顾: what the report looks back on ends last year
-                year = source.doc.year + relative
+                year, plan = source.doc.year + relative, None
             if any(w in h for w in c["plan_headings"]):
                 sense = "plan"
             elif any(w in h for w in c["review_headings"]):
                 sense = "review"
-        out[block.start] = (year, sense)
+        out[block.start] = (year, sense, plan)
     return out
 
 
@@ -160,7 +166,8 @@ def _year_number(written: str) -> int:
     return int("".join(str(digits.get(ch, ch)) for ch in written))
 
 
-def _year(source: Source, m: Mention, section_year: int | None) -> tuple[int | None, str]:
+def _year(source: Source, m: Mention, section_year: int | None,
+          section_plan: tuple[int, int] | None) -> tuple[int | None, str]:
     text, n = source.clean.text, m.number
     refs = [r for r in time_refs(text, m.sentence_start, n.start, source.doc.year)
             if r.end <= n.start and not _baseline(text, r)]
@@ -181,7 +188,7 @@ def _year(source: Source, m: Mention, section_year: int | None) -> tuple[int | N
     since = next((r for r in reversed(refs) if r.since), None)
     if since:
         return source.doc.year, f"{since.year}年以来"
-    plan = _five_year_plan(text, m)
+    plan = _five_year_plan(text, m) or section_plan
     if plan:
         return plan[1], _years(*plan)
     year = section_year or source.doc.year  # a running total too: to the date the section reports on
@@ -190,7 +197,18 @@ def _year(source: Source, m: Mention, section_year: int | None) -> tuple[int | N
 
 def _five_year_plan(text: str, m: Mention) -> tuple[int, int] | None:
     """“十三五”期间…年均增长7% → (2016, 2020): the years of the five-year plan a figure's sentence names."""
-    found = list(_plan_pattern().finditer(text, m.sentence_start, m.number.start))
+    return _plan_years(list(_plan_pattern().finditer(text, m.sentence_start, m.number.start)))
+
+
+def _over_years(text: str, m: Mention, measure: str) -> bool:
+    """Under a five-year plan's heading, a change (增长, 新增) or a running total (累计) is of the plan's
+    years; a level (达到70%) is of its last year."""
+    return measure == "change" or any(w in text[_clause_start(text, m):m.number.start]
+                                      for w in _cues()["cumulative_cues"])
+
+
+def _plan_years(found: list[re.Match]) -> tuple[int, int] | None:
+    """The first and last year of the last five-year plan named (None if none)."""
     if not found:
         return None
     p = _cues()["five_year_plans"]
