@@ -364,8 +364,8 @@ def _clause_start(text: str, m: Mention) -> int:
 
 def _measure(text: str, m: Mention, previous) -> str:
     c, n = _cues(), m.number
-    if n.unit == "百分点":
-        return "change"
+    if n.unit in c["change_units"]:
+        return "change"  # 提高1.2个百分点, 翻一番
     if unit_kind(n.unit) == "time" or text.startswith("的", n.end):
         return "level"  # a duration, or a figure that describes a noun (超千亿元的产业)
     seg = text[_segment_start(text, m, previous):n.start]
