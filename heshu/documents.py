@@ -173,12 +173,18 @@ def _normalize(line: Piece) -> Piece:
     return _drop_thousands_separators(out)
 
 
+THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:(?P<sep>[, ])\d{3})(?:(?P=sep)\d{3})*(?![\d,])")
+
+
 def _drop_thousands_separators(line: Piece) -> Piece:
+    """1,200 and 2 000 (a space or thin space between groups, then a unit, not a column of figures) as 1200."""
     text = "".join(c for c, _ in line)
     keep = [True] * len(line)
-    for m in re.finditer(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d,])", text):
+    for m in THOUSANDS.finditer(text):
+        if m.group("sep") == " " and not re.match(r" ?[^\s\d]", text[m.end():m.end() + 2]):
+            continue
         for j in range(m.start(), m.end()):
-            if text[j] == ",":
+            if text[j] == m.group("sep"):
                 keep[j] = False
     return [p for p, k in zip(line, keep) if k]
 
