@@ -637,13 +637,19 @@ def _cue_split_off(keep: list[Token]) -> list[Token]:
 
 
 def _rejoined(toks, words: set[str]) -> list[Token]:
-    """The tokens with two neighbours jieba split out of one of these words (占比 as 占 and 比) joined again,
-    as a noun."""
+    """The tokens with two neighbours jieba split out of one of these words (占比 as 占 and 比, or as 占 and
+    比达) joined again, as a noun, and what the second ran on past the word left as a token of its own."""
     out: list[Token] = []
     for tok in toks:
-        if out and out[-1].word + tok.word in words:
+        joined = out[-1].word + tok.word if out else ""
+        word = max((w for w in words if joined.startswith(w) and len(w) > len(out[-1].word)), key=len, default="")
+        if word:
             first = out.pop()
-            tok = Token(first.word + tok.word, "n", first.start, tok.end)
+            cut = first.start + len(word)
+            out.append(Token(word, "n", first.start, cut))
+            if cut < tok.end:
+                out.append(Token(joined[len(word):], tok.pos, cut, tok.end))
+            continue
         out.append(tok)
     return out
 
