@@ -92,8 +92,8 @@ def _claim(source: Source, m: Mention, section: tuple, previous, nth: int) -> Cl
 # ---------------------------------------------------------------- sections
 
 def _sections(source: Source) -> dict[int, tuple[int | None, str, tuple[int, int] | None]]:
-    """For each block: the year, the plan/review sense and the five-year plan of the latest heading that
-    states them."""
+    """For each block: the year, the plan/review sense and the span of years (a five-year plan, 过去五年) of
+    the latest heading that states them."""
     c = _cues()
     text, year, sense, plan, out = source.clean.text, None, "", None, {}
     for block in source.clean.blocks:
@@ -107,7 +107,8 @@ def _sections(source: Source) -> dict[int, tuple[int | None, str, tuple[int, int
             elif named:  # “十四五”时期主要目标: the plan's figures are of its years, dated to its last
                 year, plan = named[1], named
             elif relative is not None:  # 过去五年工作回顾: what the report looks back on ends last year
-                year, plan = source.doc.year + relative, None
+                year = source.doc.year + relative
+                plan = next(filter(None, (_span_years(s, year) for s in _span_pattern().finditer(h))), None)
             if any(w in h for w in c["plan_headings"]):
                 sense = "plan"
             elif any(w in h for w in c["review_headings"]):
@@ -188,11 +189,14 @@ def _year(source: Source, m: Mention, section_year: int | None,
     since = next((r for r in reversed(refs) if r.since), None)
     if since:
         return source.doc.year, f"{since.year}年以来"
-    plan = _five_year_plan(text, m) or section_plan
+    plan = _five_year_plan(text, m)
     if plan:
         return plan[1], _years(*plan)
     year = section_year or source.doc.year  # a running total too: to the date the section reports on
-    return year, _part_of_year(text, m, year) or _span_of_years(text, m, year)
+    own = _part_of_year(text, m, year) or _span_of_years(text, m, year)
+    if not own and section_plan:
+        return section_plan[1], _years(*section_plan)
+    return year, own or _average_period(text, m, year)
 
 
 def _five_year_plan(text: str, m: Mention) -> tuple[int, int] | None:
@@ -226,16 +230,24 @@ def _plan_pattern() -> re.Pattern:
 
 
 def _span_of_years(text: str, m: Mention, year: int) -> str:
-    """过去五年…年均增长6.1% → 2019—2023年: the years a figure of a span covers ('' for one year's figure)."""
-    c = _cues()
+    """过去五年…年均增长6.1% → 2019—2023年: the years its sentence says a figure covers ('' if none)."""
     spans = list(_span_pattern().finditer(text, m.sentence_start, m.number.start))
-    for span in reversed(spans):
-        if _is_span(span):
-            n = read_number(text, span.start(2))
-            if n is not None and isinstance(n.value, int) and n.value > 1:
-                return _years(year - n.value + 1, year)
+    return next((_years(*y) for y in map(lambda s: _span_years(s, year), reversed(spans)) if y), "")
+
+
+def _average_period(text: str, m: Mention, year: int) -> str:
+    """年均增长8%, its span not written: a period that is never taken for one year's ('' for no average)."""
+    c = _cues()
     clause = text[_clause_start(text, m):m.number.start]
     return c["average_period"].format(year=year) if any(w in clause for w in c["average_words"]) else ""
+
+
+def _span_years(span: re.Match, year: int) -> tuple[int, int] | None:
+    """过去五年, 五年来 → the five years to year; None for a match that is not a span of years."""
+    if not _is_span(span):
+        return None
+    n = read_number(span.string, span.start(2))
+    return (year - n.value + 1, year) if n is not None and isinstance(n.value, int) and n.value > 1 else None
 
 
 def _years(first: int, last: int) -> str:
@@ -456,6 +468,7 @@ def _subject(text: str, m: Mention, previous) -> str:
         if at > 0:
             seg = seg[:at]
             break
+    seg = seg[:_comparison_at(seg)]  # 增速比全国 | 高, 快于经济增长: what follows is the base
     before = _phrase(tokens(_without_base(seg, m.number.unit)), from_right=True)
     if _join(before) in c["measure_words"]:
         return _noun_before(text[m.sentence_start:m.number.start], _join(before)) + _join(before)
@@ -471,6 +484,16 @@ def _subject(text: str, m: Mention, previous) -> str:
     if _coordinated(text, m, previous) or (same_sentence and (_in_to_phrase(seg) or not before + after)):
         return previous[1].subject
     return _join(before or after)
+
+
+def _comparison_at(seg: str) -> int:
+    """Where the first comparison word (比, 高于, 快|于) starts, on word boundaries, after measure words such
+    as 占比 are joined again; len(seg) if none."""
+    toks = _rejoined(tokens(seg), set(_cues()["subject_measure_cues"]))
+    ends = {t.end for t in toks}
+    words = _cues()["comparison_words"]
+    return next((t.start for t in toks for w in words if seg.startswith(w, t.start) and t.start + len(w) in ends),
+                len(seg))
 
 
 def _without_base(seg: str, unit: str) -> str:
