@@ -193,7 +193,7 @@ def _year(source: Source, m: Mention, section_year: int | None,
     if plan:
         return plan[1], _years(*plan)
     year = section_year or source.doc.year  # a running total too: to the date the section reports on
-    own = _part_of_year(text, m, year) or _span_of_years(text, m, year)
+    own = _part_of_year(text, m, year) or _span_of_years(text, m, year) or _sentence_part(text, m, year)
     if not own and section_plan:
         return section_plan[1], _years(*section_plan)
     return year, own or _average_period(text, m, year)
@@ -275,15 +275,21 @@ def _span_pattern() -> re.Pattern:
 
 
 def _part_of_year(text: str, m: Mention, year: int) -> str:
-    """一季度力争增长4.5%, 上半年，…增长3.1%: a part of the year that opens the figure's clause (or is the
-    clause before it, at the start of the sentence), with no year of its own, is of the year the figure
-    is dated to ('' if none)."""
-    start = _clause_start(text, m)
-    opening = text[m.sentence_start:start]
-    word = _part_at(text, start)
-    if not word and opening and opening[-1] in CLAUSE_MARKS and _part_at(opening, 0) == opening[:-1]:
-        word = opening[:-1]
+    """一季度力争增长4.5%: a part of the year that opens the figure's clause, with no year of its own, is of
+    the year the figure is dated to ('' if none)."""
+    word = _part_at(text, _clause_start(text, m))
     return f"{year}年{word}" if word else ""
+
+
+def _sentence_part(text: str, m: Mention, year: int) -> str:
+    """上半年，…增长3.1%，…增长5%: a part of the year that is the sentence's first clause scopes the clauses
+    after it, but for one of the whole year (…，全年增长6%) ('' if none)."""
+    start = _clause_start(text, m)
+    first = re.split(f"[{CLAUSE_MARKS}]", text[m.sentence_start:start], maxsplit=1)
+    if len(first) < 2 or not first[0] or _part_at(first[0], 0) != first[0]:
+        return ""
+    whole = any(text.startswith(w, start) for w in _cues()["whole_year_words"])
+    return "" if whole else f"{year}年{first[0]}"
 
 
 def _part_at(text: str, pos: int) -> str:
