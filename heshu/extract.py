@@ -553,11 +553,21 @@ def split_respectively(claims: list[Claim]) -> list[Claim]:
             j += 1
         parts = _list_items(out[i].subject)
         size = j - i + 1
-        if len(parts) > 1 and size % len(parts) == 0:
+        if len(parts) > 1 and size % len(parts) == 0 and all(
+                _listed(out[k:k + len(parts)]) for k in range(i, j + 1, len(parts))):
             for k in range(i, j + 1):
                 out[k] = replace(out[k], subject=parts[(k - i) % len(parts)])
         i = j + 1
     return out
+
+
+def _listed(claims: list[Claim]) -> bool:
+    """The figures are written as a list (20万张、25万人和4万个, 1322件2587人), not as a figure and its change
+    (…720亿元，增长6%)."""
+    quote, texts = claims[0].quote, [c.text for c in claims]
+    places = _places(quote, texts)
+    joiners = ["", *resources.load("mentions")["coordinators"]]
+    return -1 not in places and all(quote[a + len(t):b] in joiners for a, t, b in zip(places, texts, places[1:]))
 
 
 def respective_figures(claims: list[Claim]) -> list[Claim]:
