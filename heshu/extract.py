@@ -495,9 +495,11 @@ def _subject(text: str, m: Mention, previous) -> str:
 def _comparison_at(seg: str) -> int:
     """Where the first comparison word (比, 高于, 快|于) starts, on word boundaries, after measure words such
     as 占比 are joined again; len(seg) if none."""
-    toks = _rejoined(tokens(seg), set(_cues()["subject_measure_cues"]))
-    ends = {t.end for t in toks}
     words = _cues()["comparison_words"]
+    if not any(w in seg for w in words):
+        return len(seg)
+    toks = _rejoined(tokens(seg), _measure_cue_words())
+    ends = {t.end for t in toks}
     return next((t.start for t in toks for w in words if seg.startswith(w, t.start) and t.start + len(w) in ends),
                 len(seg))
 
@@ -623,7 +625,7 @@ def _list_items(phrase: str) -> list[str]:
 def _phrase(toks: tuple[Token, ...], from_right: bool) -> list[Token]:
     c = _cues()
     drop_pos, drop_words = _subject_drops()
-    keep = [t for t in _rejoined(toks, set(c["subject_measure_cues"]))
+    keep = [t for t in _rejoined(toks, _measure_cue_words())
             if (t.pos != "x" or t.word == "、") and t.word not in "“”‘’《》（）()"]
     if from_right:
         cues = (set(c["change_cues"]) | set(c["level_cues"]) | {"同比"}) - set(c["subject_measure_cues"])
@@ -675,13 +677,18 @@ def _cue_split_off(keep: list[Token]) -> list[Token]:
     return [*keep[:-1], Token(last.word[:-len(cue)], "n", last.start, last.end - len(cue))]
 
 
-def _rejoined(toks, words: set[str]) -> list[Token]:
+@functools.lru_cache(maxsize=1)
+def _measure_cue_words() -> tuple[str, ...]:
+    return tuple(resources.longest_first(_cues()["subject_measure_cues"]))
+
+
+def _rejoined(toks, words: tuple[str, ...]) -> list[Token]:
     """The tokens with two neighbours jieba split out of one of these words (占比 as 占 and 比, or as 占 and
     比达) joined again, as a noun, and what the second ran on past the word left as a token of its own."""
     out: list[Token] = []
     for tok in toks:
         joined = out[-1].word + tok.word if out else ""
-        word = max((w for w in words if joined.startswith(w) and len(w) > len(out[-1].word)), key=len, default="")
+        word = next((w for w in words if joined.startswith(w) and len(w) > len(out[-1].word)), "")  # longest first
         if word:
             first = out.pop()
             cut = first.start + len(word)
