@@ -37,17 +37,17 @@ def extract(source: Source) -> list[Claim]:
     text = source.clean.text
     sections = _sections(source)
     seen: Counter = Counter()
-    claims, previous, outside = [], None, None
+    claims, previous, outside, was_aside = [], None, None, False
     for m in found:
         quote = text[m.sentence_start:m.sentence_end]
         written = text[m.number.start:m.number.end]
         seen[(quote, written)] += 1
         aside = _in_aside(text, m)
-        if previous and not aside and _in_aside(text, previous[0]):
-            previous = outside  # 35268万辆（包括…720万辆），比上年末增加…: the aside is not what comes next
+        if was_aside and not aside:
+            previous = outside  # …万辆（包括…万辆），比上年末增加…: the aside is not what comes next
         claim = _claim(source, m, sections.get(m.block.start, (None, "", None)), previous, seen[(quote, written)])
         claims.append(claim)
-        previous = (m, claim)
+        previous, was_aside = (m, claim), aside
         outside = outside if aside else previous
     return respective_figures(split_respectively(claims))
 
@@ -232,7 +232,7 @@ def _plan_pattern() -> re.Pattern:
 def _span_of_years(text: str, m: Mention, year: int) -> str:
     """过去五年…年均增长6.1% → 2019—2023年: the years its sentence says a figure covers ('' if none)."""
     spans = list(_span_pattern().finditer(text, m.sentence_start, m.number.start))
-    return next((_years(*y) for y in map(lambda s: _span_years(s, year), reversed(spans)) if y), "")
+    return next((_years(*y) for y in (_span_years(s, year) for s in reversed(spans)) if y), "")
 
 
 def _average_period(text: str, m: Mention, year: int) -> str:
@@ -383,7 +383,7 @@ def _clause_start(text: str, m: Mention) -> int:
 def _measure(text: str, m: Mention, previous) -> str:
     c, n = _cues(), m.number
     if n.unit in c["change_units"]:
-        return "change"  # 提高1.2个百分点, 翻一番
+        return "change"  # 提高…个百分点, 翻一番
     if unit_kind(n.unit) == "time" or text.startswith("的", n.end):
         return "level"  # a duration, or a figure that describes a noun (超千亿元的产业)
     seg = text[_segment_start(text, m, previous):n.start]
@@ -509,8 +509,8 @@ def _without_base(seg: str, unit: str) -> str:
     that leads to the base, when something is named there."""
     if not _of_base(seg, unit) or any(w in seg for w in _cues()["share_cues"]):
         return seg  # 占…的31%: the share's own verb leads to the base
-    toks = tokens(seg)
-    verb = [t.pos.startswith("v") and t.pos != "vn" and t.word not in _cues()["nominal_verbs"] for t in toks]
+    toks, nominal = tokens(seg), _cues()["nominal_verbs"]
+    verb = [t.pos.startswith("v") and t.pos != "vn" and t.word not in nominal for t in toks]
     for k in range(len(toks) - 1, 0, -1):
         if verb[k] and not verb[k - 1] and _has_noun(_phrase(toks[:k], from_right=True)):
             return seg[:toks[k].start]  # the first verb of a chain: 恢复到
@@ -564,8 +564,8 @@ def split_respectively(claims: list[Claim]) -> list[Claim]:
 
 
 def _listed(claims: list[Claim]) -> bool:
-    """The figures are written as a list (20万张、25万人和4万个, 1322件2587人), not as a figure and its change
-    (…720亿元，增长6%)."""
+    """The figures are written as a list (…万张、…万人和…万个, …件…人), not as a figure and its change
+    (…亿元，增长…%)."""
     quote, texts = claims[0].quote, [c.text for c in claims]
     places = _places(quote, texts)
     joiners = ["", *resources.load("mentions")["coordinators"]]
@@ -660,7 +660,7 @@ def _modifies_noun(keep: list[Token]) -> bool:
 def _subject_drops() -> tuple[frozenset, frozenset]:
     """The parts of speech and the words dropped from the edges of a subject."""
     c = _cues()
-    words = set(c["subject_drop_words"]) | set(c["target_cues"]) | set(c["baseline_words"]) | set(c["comparison_words"])
+    words = set(c["subject_drop_words"]) | set(c["target_cues"]) | set(c["baseline_words"])
     return frozenset(c["subject_drop_pos"]), frozenset(words)
 
 
