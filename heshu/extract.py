@@ -207,8 +207,12 @@ def _five_year_plan(text: str, m: Mention) -> tuple[int, int] | None:
 def _over_years(text: str, m: Mention, measure: str) -> bool:
     """Under a five-year plan's heading, a change (增长, 新增) or a running total (累计) is of the plan's
     years; a level (达到70%) is of its last year."""
-    return measure == "change" or any(w in text[_clause_start(text, m):m.number.start]
-                                      for w in _cues()["cumulative_cues"])
+    return measure == "change" or _running_total_cue(text[_clause_start(text, m):m.number.start])
+
+
+def _running_total_cue(seg: str) -> bool:
+    """累计建成, 共解决: a word of seg says the figure is a running total (not 共 inside 公共)."""
+    return any(t.word in _cues()["cumulative_cues"] for t in tokens(seg))
 
 
 def _plan_years(found: list[re.Match]) -> tuple[int, int] | None:
@@ -391,8 +395,8 @@ def _measure(text: str, m: Mention, previous) -> str:
         return "level"
     if n.unit == "%" and any(w in seg for w in c["share_cues"]) or _of_base(seg, n.unit):
         return "level"  # 占…的40%, 达到全国平均水平的80%: a share
-    if any(t.word in c["cumulative_cues"] for t in tokens(seg)):
-        return "level"  # 累计建成, 共解决: a running total is a level
+    if _running_total_cue(seg):
+        return "level"  # a running total is a level
     per = max(map(seg.rfind, resources.load("mentions")["per_words"]))
     if per >= 0 and not _nearest_cue(seg[per:]):
         return "level"  # 每户补助1.5万元: an amount for each one is a rate, unless it changes (每人提高30元)
