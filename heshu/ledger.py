@@ -8,7 +8,7 @@ import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import yaml
 
@@ -317,7 +317,9 @@ def _parse_item(chunk: str, shown: str) -> tuple[dict, int, dict] | None:
         node = yaml.compose(chunk, Loader=resources.Loader)
     except yaml.YAMLError:
         return None
-    if not isinstance(node, yaml.SequenceNode) or len(node.value) != 1 or _duplicate_keys(node, shown, top=False):
+    if not isinstance(node, yaml.SequenceNode) or len(node.value) != 1:
+        return None
+    if _duplicate_keys(node, chunk, shown, top=False):
         return None
     entries, problems = _entries(node, shown, "item")
     if problems or len(entries) != 1:
@@ -334,7 +336,7 @@ def load_text(text: str, shown: str = "claims.yaml") -> Ledger:
         raise HeshuError([Problem(Location(shown, node.start_mark.line + 1),
                                   "the ledger must be a mapping with a `claims:` list",
                                   "start the file with `claims:`")])
-    problems = _duplicate_keys(node, shown)
+    problems = _duplicate_keys(node, text, shown)
     sections: dict[str, list[Entry]] = {name: [] for name in SECTIONS}
     for key, value in node.value:
         line = key.start_mark.line + 1
@@ -371,8 +373,27 @@ def _compose(text: str, shown: str):
         raise HeshuError([Problem(Location(shown), f"not valid YAML: {e}", "fix the syntax")]) from None
 
 
-def _duplicate_keys(node, shown: str, top: bool = True) -> list[Problem]:
-    """Keys written twice in one mapping (YAML would silently keep the last one)."""
+def nodes(node: yaml.Node) -> Iterator[yaml.Node | None]:
+    """Every node of a composed YAML document, each once; None each time one is reached again through an
+    alias (an alias of an alias can stand for billions of values, and walking them all would never end)."""
+    stack, visited = [node], set()
+    while stack:
+        n = stack.pop()
+        if id(n) in visited:
+            yield None
+            continue
+        visited.add(id(n))
+        yield n
+        if isinstance(n, yaml.MappingNode):
+            stack.extend(v for _, v in n.value)
+        elif isinstance(n, yaml.SequenceNode):
+            stack.extend(n.value)
+
+
+def _duplicate_keys(node, text: str, shown: str, top: bool = True) -> list[Problem]:
+    """Keys written twice in one mapping (YAML would silently keep the last one); or, first, aliases."""
+    if "*" in text and None in nodes(node):  # every alias is written with a `*`; most ledgers have none
+        return _aliases(text, shown)
     problems, stack = [], [(node, top)]
     while stack:
         n, is_top = stack.pop()
@@ -390,6 +411,15 @@ def _duplicate_keys(node, shown: str, top: bool = True) -> list[Problem]:
         elif isinstance(n, yaml.SequenceNode):
             stack.extend((item, False) for item in n.value)
     return problems
+
+
+def _aliases(text: str, shown: str) -> list[Problem]:
+    """One problem per alias (`*name`) and line: save writes every value out in full, so an alias would not
+    survive the next save."""
+    found = dict.fromkeys((e.start_mark.line + 1, e.anchor) for e in yaml.parse(text, Loader=resources.Loader)
+                          if isinstance(e, yaml.AliasEvent))
+    return [Problem(Location(shown, line), f"an alias (`*{anchor}`) repeats a value",
+                    f"write the value out in full here and delete its anchor `&{anchor}`") for line, anchor in found]
 
 
 def _entries(seq, shown: str, section: str) -> tuple[list[Entry], list[Problem]]:

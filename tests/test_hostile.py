@@ -92,6 +92,19 @@ def test_a_ledger_of_100000_claims_is_read_and_checked(project, capsys):
     assert seconds < 120
 
 
+def test_aliases_of_aliases_are_refused_without_walking_what_they_stand_for(project, capsys):
+    """Ten levels of nine aliases each stand for 9**10 values: walked or written out, they would never end."""
+    levels = ['  lol: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    levels += [f"  lol{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    text = "claims:\n- id: sx2019-aaaa0001\n  doc: sx2019\n  sources:\n  - title: t\n" + "\n".join(levels) + "\n"
+    started = time.perf_counter()
+    status, err = check(project, text, capsys)
+    assert time.perf_counter() - started < 10
+    assert status == 1
+    assert err == [f"claims.yaml:{7 + i}: an alias (`*a{i}`) repeats a value; write the value out in full here "
+                   f"and delete its anchor `&a{i}`" for i in range(9)] + ["9 problem(s)"]
+
+
 def test_broken_reports_are_named_and_skipped_and_the_rest_builds(project, capsys):
     shutil.copy(ROOT / "claims.yaml", project / "claims.yaml")
     (project / "seeds" / "gbk.txt").write_bytes("全省新建学校120所。".encode("gb18030"))

@@ -7,6 +7,7 @@ from hypothesis import given, settings, strategies as st
 
 import build
 from heshu import ledger
+from heshu.errors import HeshuError
 from heshu.merge import merge_claims
 from heshu.project import Project, load_corpus
 from heshu.extract import extract
@@ -148,10 +149,20 @@ def test_the_item_cache_reads_exactly_what_a_full_parse_reads(tmp_path):
             assert [(e.fields, e.line, e.lines) for e in a] == [(e.fields, e.line, e.lines) for e in b]
 
 
-@pytest.mark.parametrize("text", ["claims: []\n", "claims:\n- {id: a-1, doc: x}\n", "---\nclaims:\n- id: a-1\n",
-                                  "claims:\n- &x {id: a-1}\n- *x\n"])
+@pytest.mark.parametrize("text", ["claims: []\n", "claims:\n- {id: a-1, doc: x}\n", "---\nclaims:\n- id: a-1\n"])
 def test_other_layouts_are_read_by_a_full_parse(text):
     assert [e.fields for e in ledger.load_cached(text).claims] == [e.fields for e in ledger.load_text(text).claims]
+
+
+@pytest.mark.parametrize("text, line, name", [("claims:\n- &x {id: a-1}\n- *x\n", 3, "x"),  # across items
+                                              ("claims:\n- id: a-1\n  note: &n x\n  quote: *n\n", 4, "n")])
+def test_an_alias_is_refused_by_the_item_cache_and_a_full_parse_alike(text, line, name):
+    for load in (ledger.load_cached, ledger.load_text):
+        with pytest.raises(HeshuError) as e:
+            load(text)
+        assert [str(p) for p in e.value.problems] == [
+            f"claims.yaml:{line}: an alias (`*{name}`) repeats a value; write the value out in full here and "
+            f"delete its anchor `&{name}`"]
 
 
 def _whole_file(led: ledger.Ledger) -> str:

@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 import subprocess
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from markupsafe import Markup
 import build
 from heshu import ledger, project
 from heshu.documents import load_manifest
+from heshu.site import history
 from heshu.site.render import check_links
 from conftest import ROOT
 
@@ -269,6 +271,25 @@ def test_corrections_come_from_git_history(tmp_path):
     page = (root / "site" / "corrections" / "index.html").read_text(encoding="utf-8")
     assert f"<code>{cid}</code></td><td>value</td><td>3290000</td><td>3300000</td>" in page
     assert f"<code>{cid}</code></td><td>verdict</td><td>unrated</td><td>accurate</td>" in page
+
+
+def test_a_revision_that_cannot_be_read_is_passed_over_and_its_neighbours_compared(tmp_path):
+    root = copy_project(tmp_path)
+    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    good = (root / "claims.yaml").read_text(encoding="utf-8")
+    cid = next(e.id for e in ledger.load_text(good).claims if e.fields.get("verdict") == "unrated")
+    bombs = "\n".join([f"a{i}: &a{i} [{', '.join([f'*a{i - 1}' if i else 'x'] * 9)}]" for i in range(10)])
+    bombed = bombs + "\n" + re.sub(r"\n  subject: .*", "\n  subject: *a9", good, count=1)  # 9**10 values
+    for n, text in enumerate([good, bombed, "claims: [unclosed\n",
+                              good.replace("verdict: unrated", "verdict: accurate", 1)]):
+        (root / "claims.yaml").write_text(text, encoding="utf-8")
+        subprocess.run([*git, "add", "claims.yaml"], check=True)
+        subprocess.run([*git, "commit", "-qm", str(n), "--date", f"2026-01-0{n + 1}T00:00:00"], check=True)
+    started = time.perf_counter()
+    changes = history.corrections(root)
+    assert time.perf_counter() - started < 10
+    assert [(c.claim, c.field, c.old, c.new) for c in changes] == [(cid, "verdict", "unrated", "accurate")]
 
 
 def test_a_bad_ledger_builds_nothing(tmp_path, capsys):

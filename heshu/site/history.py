@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from yaml.constructor import SafeConstructor
 
+from ..ledger import nodes
 from ..resources import Loader
 
 WATCHED = ("value", "unit", "approx", "year", "period", "kind", "measure", "subject", "verdict", "rejected", "text")
@@ -37,6 +39,8 @@ def corrections(root: Path, ledger: str = "claims.yaml") -> list[Change] | None:
     newer = None
     for sha, date in commits:  # newest first
         claims = _claims_at(root, sha, ledger)
+        if claims is None:  # a revision that cannot be read is passed over: its neighbours are compared
+            continue
         if newer is not None:
             changes += _diff(claims, newer[1], newer[0])
         newer = (date, claims)
@@ -51,12 +55,16 @@ def _git(root: Path, *args: str) -> str | None:
     return run.stdout if run.returncode == 0 else None
 
 
-def _claims_at(root: Path, sha: str, ledger: str) -> dict[str, dict]:
-    text = _git(root, "show", f"{sha}:{ledger}")
+def _claims_at(root: Path, sha: str, ledger: str) -> dict[str, dict] | None:
+    """The claims of the ledger at a commit by id; None if that revision is not YAML or has an alias (an
+    alias of an alias can stand for billions of values)."""
     try:
-        data = yaml.load(text or "", Loader=Loader) or {}
+        node = yaml.compose(_git(root, "show", f"{sha}:{ledger}") or "", Loader=Loader)
+        if node is not None and None in nodes(node):
+            return None
+        data = SafeConstructor().construct_document(node) if node is not None else None
     except yaml.YAMLError:
-        return {}
+        return None
     claims = data.get("claims") if isinstance(data, dict) else None
     return {c["id"]: c for c in claims or [] if isinstance(c, dict) and isinstance(c.get("id"), str)}
 
