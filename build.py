@@ -51,7 +51,7 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate the manifest and claims.yaml (exit 1 if anything is wrong); list failing checks and targets."""
-    result = run_check(Project(args.root), log)
+    result = run_check(Project(args.root), log, args.base_url)
     if result.links is not None:
         for line in report.findings(result.links):
             print(line)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import ast
 import functools
+import math
 import operator
+import sys
 from dataclasses import dataclass
 
 MAX_LENGTH = 500
@@ -80,6 +82,8 @@ def _allowed(node: ast.AST, names: set[str]) -> None:
     if isinstance(node, ast.Compare):
         return
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        if not abs(node.value) <= sys.float_info.max:
+            raise ArithError("a number in the expression is too large to compute with", "write a smaller number")
         return
     if isinstance(node, ast.Name):
         if node.id not in names:
@@ -101,6 +105,8 @@ def evaluate(expr: str, values: dict[str, float], tolerance: float = 0.0) -> Out
     left = _value(compare.left, values)
     right = _value(compare.comparators[0], values)
     op = COMPARE[type(compare.ops[0])]
+    if not (math.isfinite(left) and math.isfinite(right)):
+        raise ArithError("a side of the comparison is too large to compute", "check the claims' values")
     return Outcome(_holds(left, right, op, tolerance), left, right, op)
 
 

@@ -11,12 +11,13 @@ from pathlib import Path
 import yaml
 
 from . import cache, resources
-from .errors import Location, Problem
-from .model import Block, CleanText, Document, Source
+from .errors import HeshuError, Location, Problem
+from .model import YEARS, Block, CleanText, Document, Source
 
 MANIFEST = "documents.yaml"
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-DATE_RE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$")
+YEAR_RE = re.compile(r"^[0-9]{4}$")
 FIELDS = {"id": str, "file": str, "title": str, "publisher": str, "published": str, "year": int}
 OPTIONAL = {"received_as": str, "url": str}
 
@@ -29,14 +30,12 @@ def load_manifest(seeds: Path) -> tuple[list[Document], list[Problem]]:
     """The documents listed in seeds/documents.yaml, and what is wrong with the list."""
     path = seeds / MANIFEST
     where = Location(f"{seeds.name}/{MANIFEST}")
-    try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=resources.Loader)
-    except FileNotFoundError:
+    if not path.exists():
         return [], [Problem(where, "the manifest is missing", "create it with a `documents:` list")]
-    except yaml.YAMLError as e:
-        line = getattr(getattr(e, "problem_mark", None), "line", -1) + 1
-        return [], [Problem(Location(where.file, line), f"not valid YAML ({getattr(e, 'problem', e)})",
-                            "fix the syntax")]
+    try:
+        node = resources.compose(resources.read_text(path, where.file), where.file)
+    except HeshuError as e:
+        return [], e.problems
     entries = _manifest_entries(node, where)
     if isinstance(entries, Problem):
         return [], [entries]
@@ -74,7 +73,7 @@ def _document(node, where: Location, seeds: Path, seen: set) -> tuple[Document |
                                 "use lower-case letters, digits and -"))
     if raw["id"] in seen:
         problems.append(Problem(here, f"id `{raw['id']}` is listed twice", "give each document its own id"))
-    if not raw["year"].isdigit():
+    if not (YEAR_RE.match(raw["year"]) and int(raw["year"]) in YEARS):
         problems.append(Problem(here, f"year `{raw['year']}` is not a year", "write it as 2020"))
     if not DATE_RE.match(raw["published"]):
         problems.append(Problem(here, f"published `{raw['published']}` is not a date",
@@ -141,10 +140,13 @@ def clean(raw: str) -> CleanText:
     return _assemble(blocks, len(raw))
 
 
+LINE_BREAKS = "\n\f\v\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines() breaks at, \r aside
+
+
 def _split_lines(raw: str) -> list[Piece]:
     lines, cur = [], []
     for i, ch in enumerate(raw):
-        if ch in "\n\f":
+        if ch in LINE_BREAKS:
             lines.append(cur)
             cur = []
             if ch == "\f":  # a page break also ends the line it interrupts
@@ -155,7 +157,8 @@ def _split_lines(raw: str) -> list[Piece]:
     return lines
 
 
-DROP = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+CONTROLS = {chr(c) for c in (*range(0x20), *range(0x7f, 0xa0))} - set(LINE_BREAKS) - {"\t", "\r"}
+DROP = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\ufffe", "\uffff", *CONTROLS}
 SPACES = {"\u00a0", "\u3000", "\u2002", "\u2003", "\u2009", "\u202f", "\t"}
 
 

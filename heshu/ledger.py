@@ -81,13 +81,7 @@ def load(path: Path, shown: str = "claims.yaml") -> Ledger:
 
 def read(path: Path, shown: str = "claims.yaml") -> str | None:
     """The text of the ledger file, or None if there is none; HeshuError if it is not UTF-8."""
-    if not path.exists():
-        return None
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as e:
-        raise HeshuError([Problem(Location(shown), f"the file is not UTF-8 text ({e.reason})",
-                                  "re-save it as UTF-8")]) from None
+    return resources.read_text(path, shown) if path.exists() else None
 
 
 def load_cached(text: str | None, shown: str = "claims.yaml") -> Ledger:
@@ -314,8 +308,8 @@ def _differs(a: Any, b: Any) -> bool:
 
 def _parse_item(chunk: str, shown: str) -> tuple[dict, int, dict] | None:
     try:
-        node = yaml.compose(chunk, Loader=resources.Loader)
-    except yaml.YAMLError:
+        node = resources.compose(chunk, shown)
+    except HeshuError:
         return None
     if not isinstance(node, yaml.SequenceNode) or len(node.value) != 1:
         return None
@@ -329,7 +323,7 @@ def _parse_item(chunk: str, shown: str) -> tuple[dict, int, dict] | None:
 
 def load_text(text: str, shown: str = "claims.yaml") -> Ledger:
     """The ledger written in text; HeshuError with every problem that keeps it from being read."""
-    node = _compose(text, shown)
+    node = resources.compose(text, shown)
     if node is None:
         return Ledger(shown, [])
     if not isinstance(node, yaml.MappingNode):
@@ -354,23 +348,6 @@ def load_text(text: str, shown: str = "claims.yaml") -> Ledger:
     if problems:
         raise HeshuError(problems)
     return Ledger(shown, sections["claims"], sections["series"], sections["checks"])
-
-
-def _compose(text: str, shown: str):
-    for n, line in enumerate(text.splitlines(), 1):
-        if "\t" in line[:len(line) - len(line.lstrip())]:
-            raise HeshuError([Problem(Location(shown, n), "a tab indents this line",
-                                      "YAML indents with spaces only: replace the tab with spaces")])
-    try:
-        return yaml.compose(text, Loader=resources.Loader)
-    except yaml.MarkedYAMLError as e:
-        at_end = e.problem_mark is not None and e.problem_mark.index >= len(text) - 1
-        mark = e.context_mark if (at_end and e.context_mark) else (e.problem_mark or e.context_mark)
-        what = " ".join(str(x) for x in (e.context, e.problem) if x)
-        raise HeshuError([Problem(Location(shown, mark.line + 1 if mark else 0), f"not valid YAML: {what}",
-                                  "fix the syntax here (check quotes, colons and indentation)")]) from None
-    except yaml.YAMLError as e:
-        raise HeshuError([Problem(Location(shown), f"not valid YAML: {e}", "fix the syntax")]) from None
 
 
 def nodes(node: yaml.Node) -> Iterator[yaml.Node | None]:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Union
 
 Value = Union[int, float, tuple]  # a number, or (low, high) for a range
+YEARS = range(1900, 2201)  # the years a report or a claim may be of
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from .model import Number, Value
 
 ARABIC = re.compile(r"\d+(?:\.\d+)?")
 FRACTION = "/"  # the unit of a share out of a denominator with no sign of its own: 2/3, 12/10万
+LARGEST = 1e100  # above any figure a report states; the sums and products of two figures below it,
+# and the axis of a chart over them, stay within a float
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,8 @@ def _figure(text: str, pos: int) -> tuple[Value, int, bool, bool, Decimal] | Non
         end += 1
     if _over_then_unit(text, end):
         over, end = True, end + 1
+    if base * factor > LARGEST:  # a run of digits or 亿 that is no figure
+        return None
     return _plain(base * factor), end, chinese, over, factor
 
 

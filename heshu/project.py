@@ -209,24 +209,30 @@ class CheckResult:
     corpus: Corpus | None = None
     ledger: ledger_mod.Ledger | None = None
     ledger_ok: bool = False
+    config: dict | None = None  # the site's settings; None when they are wrong
 
 
 @few_collections()
-def run_check(project: Project, log: Log = quiet) -> CheckResult:
-    """Every problem with the manifest, the reports and claims.yaml; and the findings of the checks."""
+def run_check(project: Project, log: Log = quiet, base_url: str | None = None) -> CheckResult:
+    """Every problem with the manifest, the reports, claims.yaml and the site's settings; and the findings
+    of the checks."""
     corpus = load_corpus(project, log)
+    try:
+        config, problems = load_config(project, base_url), corpus.problems
+    except HeshuError as e:
+        config, problems = None, corpus.problems + e.problems
     try:
         ledger = ledger_mod.load(project.ledger)
     except HeshuError as e:
-        return CheckResult(corpus.problems + e.problems, None, corpus)
+        return CheckResult(problems + e.problems, None, corpus)
     if not ledger.claims:
-        return CheckResult(corpus.problems + [Problem(Location(ledger.path), "the ledger has no claims",
-                                                      "run `python build.py extract` to fill it")], None, corpus)
+        return CheckResult(problems + [Problem(Location(ledger.path), "the ledger has no claims",
+                                               "run `python build.py extract` to fill it")], None, corpus)
     validated = parallel.in_background(validate, ledger, corpus.sources, {d.id for d in corpus.docs},
                                        worth_it=len(ledger.claims) >= parallel.MANY)
     links = links_mod.evaluate(ledger, corpus.docs)
     ledger_problems = sorted(validated())
-    return CheckResult(corpus.problems + ledger_problems, links, corpus, ledger, not ledger_problems)
+    return CheckResult(problems + ledger_problems, links, corpus, ledger, not ledger_problems, config)
 
 
 @dataclass
@@ -237,17 +243,33 @@ class BuildResult:
     unchanged: bool = False  # nothing a build reads changed since the last one: site/ was left as it was
 
 
+SETTINGS = {"title": "核数 Heshu", "tagline": "", "description": "", "author": "核数 Heshu",
+            "base_url": "https://example.org/"}
+
+
 def load_config(project: Project, base_url: str | None = None) -> dict:
-    """templates/site.yaml, with the base URL overridden if one is given."""
+    """templates/site.yaml over the default settings, with the base URL overridden if one is given;
+    HeshuError naming the line of each setting that is not text, and of a base URL that is not http(s)."""
     import yaml
 
-    from .resources import Loader
-    path = project.templates / "site.yaml"
-    config = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader) if path.exists() else {}
-    config = {"title": "核数 Heshu", "tagline": "", "description": "", "author": "核数 Heshu",
-              "base_url": "https://example.org/", **(config or {})}
+    from . import resources
+    path, shown = project.templates / "site.yaml", "templates/site.yaml"
+    node = resources.compose(resources.read_text(path, shown), shown) if path.exists() else None
+    if node is not None and not isinstance(node, yaml.MappingNode):
+        raise HeshuError([Problem(Location(shown, node.start_mark.line + 1), "the settings must be a mapping",
+                                  "write one `name: value` a line, e.g. `title: 核数`")])
+    lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value} if node is not None else {}
+    config = {**SETTINGS, **(yaml.constructor.SafeConstructor().construct_document(node) if node is not None else {})}
+    problems = [Problem(Location(shown, lines.get(k, 0)), f"`{k}` is not text", "write it as text, in quotes if needed")
+                for k in SETTINGS if not isinstance(config[k], str)]
     if base_url:
         config["base_url"] = base_url
+    if not problems and not config["base_url"].lower().startswith(("https://", "http://")):
+        where = Location("--base-url") if base_url else Location(shown, lines.get("base_url", 0))
+        problems.append(Problem(where, f"the base URL `{config['base_url']}` is not an http(s) address",
+                                "give the address site/ is published at, starting with https:// or http://"))
+    if problems:
+        raise HeshuError(problems)
     return config
 
 
@@ -271,12 +293,12 @@ def run_build(project: Project, log: Log = quiet, base_url: str | None = None, o
     patched = None if once else _rebuild(project, base_url, others, text, ledger_digest, log)
     if patched is not None:
         return patched
-    checked = run_check(project, log)
-    if not checked.ledger_ok:
+    checked = run_check(project, log, base_url)
+    if not checked.ledger_ok or checked.config is None:
         return BuildResult(0, 0, checked.problems)
     corpus, ledger = checked.corpus, checked.ledger
     methodology = project.templates / "pages" / "methodology.md"
-    inp = SiteInput(load_config(project, base_url), corpus.docs, corpus.sources, ledger, checked.links,
+    inp = SiteInput(checked.config, corpus.docs, corpus.sources, ledger, checked.links,
                     history.corrections(project.root), methodology.read_text(encoding="utf-8") if methodology.exists() else "")
     log("build: assembling pages")
     with few_collections():

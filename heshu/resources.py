@@ -1,4 +1,5 @@
-"""Read the data files in heshu/data/ (units, qualifiers, label rules, cue words)."""
+"""Read the data files in heshu/data/ (units, qualifiers, label rules, cue words); and people's YAML files,
+with errors that name the line, and without letting their nesting overflow a stack."""
 from __future__ import annotations
 
 import functools
@@ -6,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from .errors import HeshuError, Location, Problem
 
 DATA_DIR = Path(__file__).parent / "data"
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -21,3 +24,81 @@ def load(name: str) -> Any:
 def longest_first(words: list[str]) -> list[str]:
     """Words sorted so that a longer word is tried before its prefix."""
     return sorted(set(words), key=lambda w: (-len(w), w))
+
+
+def read_text(path: Path, shown: str) -> str:
+    """The text of a person's file; HeshuError if it is not UTF-8."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise HeshuError([Problem(Location(shown), f"the file is not UTF-8 text ({e.reason})",
+                                  "re-save it as UTF-8")]) from None
+
+
+def compose(text: str, shown: str) -> yaml.Node | None:
+    """The YAML document in a person's file, as nodes with their lines; HeshuError naming the line of a
+    tab that indents, a syntax error, or lists and mappings nested too deep."""
+    for n, line in enumerate(text.splitlines(), 1):
+        if "\t" in line[:len(line) - len(line.lstrip())]:
+            raise HeshuError([Problem(Location(shown, n), "a tab indents this line",
+                                      "YAML indents with spaces only: replace the tab with spaces")])
+    try:
+        return _compose(text)
+    except _TooDeep as e:
+        raise HeshuError([Problem(Location(shown, e.problem_mark.line + 1), e.problem,
+                                  "write the value as plain text, a list or a mapping of plain values")]) from None
+    except yaml.MarkedYAMLError as e:
+        at_end = e.problem_mark is not None and e.problem_mark.index >= len(text) - 1
+        mark = e.context_mark if (at_end and e.context_mark) else (e.problem_mark or e.context_mark)
+        what = " ".join(str(x) for x in (e.context, e.problem) if x)
+        raise HeshuError([Problem(Location(shown, mark.line + 1 if mark else 0), f"not valid YAML: {what}",
+                                  "fix the syntax here (check quotes, colons and indentation)")]) from None
+    except yaml.YAMLError as e:
+        raise HeshuError([Problem(Location(shown), f"not valid YAML: {e}", "fix the syntax")]) from None
+
+
+MAX_DEPTH = 32  # a ledger nests five deep (sections, items, fields, sources, a source's keys)
+SHORT = 2_000  # characters: a text this short cannot nest deep enough to overflow libyaml's composer
+OPENS, CLOSES = (yaml.SequenceStartEvent, yaml.MappingStartEvent), (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
+class _TooDeep(yaml.MarkedYAMLError):
+    """Lists and mappings nested more than MAX_DEPTH deep."""
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The YAML document in text, as nodes, unless its collections nest more than MAX_DEPTH deep:
+    libyaml's composer recurses once a level in C and crashes the process at some thousands of levels,
+    and Python's constructor and pickle stop at about a thousand."""
+    if len(text) > SHORT:
+        _check_depth(yaml.parse(text, Loader=Loader))
+        return yaml.compose(text, Loader=Loader)
+    node = yaml.compose(text, Loader=Loader)
+    stack, visited = [(node, 1)] if node is not None else [], set()
+    while stack:
+        n, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise _too_deep(n.start_mark)
+        if id(n) in visited:  # an alias: its node is walked once (an alias of an alias can stand for billions)
+            continue
+        visited.add(id(n))
+        if isinstance(n, yaml.MappingNode):
+            stack += [(v, depth + 1) for _, v in n.value]
+        elif isinstance(n, yaml.SequenceNode):
+            stack += [(v, depth + 1) for v in n.value]
+    return node
+
+
+def _check_depth(events) -> None:
+    depth = 0
+    for e in events:
+        if isinstance(e, OPENS):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _too_deep(e.start_mark)
+        elif isinstance(e, CLOSES):
+            depth -= 1
+
+
+def _too_deep(mark) -> _TooDeep:
+    return _TooDeep(problem=f"lists and mappings are nested more than {MAX_DEPTH} deep here", problem_mark=mark)

@@ -4,12 +4,13 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
+from decimal import Decimal
 from typing import Any, Callable
 
-from . import arith, resources
+from . import arith, numbers, resources
 from .errors import Problem
 from .ledger import CHECK_ORDER, CLAIM_ORDER, SERIES_ORDER, Entry, Ledger
-from .model import Source
+from .model import YEARS, Source
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
 URL_RE = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
@@ -125,7 +126,8 @@ def _check_refs(e: Entry, path: str, claim_ids: set[str]) -> list[Problem]:
 # ---------------------------------------------------------------- field checks
 
 def _is_number(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
+    """An int or float that is not a bool, nan, or larger than any figure the number reader reads."""
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) <= numbers.LARGEST
 
 
 def _one_of(key: str) -> Check:
@@ -155,11 +157,13 @@ def _check_value(v: Any):
         return None
     if isinstance(v, list) and len(v) == 2 and all(_is_number(x) for x in v) and v[0] <= v[1]:
         return None
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and v == v:
+        return f"`{Decimal(v):.3g}` is beyond any figure a report gives (±10^100)", "write the figure the report gives"
     return f"`{v!r}` is not a number or a range", "write a number (239000) or a range [low, high]"
 
 
 def _check_year(v: Any):
-    if v is None or (isinstance(v, int) and not isinstance(v, bool) and 1900 <= v <= 2200):
+    if v is None or (isinstance(v, int) and not isinstance(v, bool) and v in YEARS):
         return None
     return f"`{v!r}` is not a year", "write a year such as 2019, or null if it is unknown"
 

@@ -67,3 +67,44 @@ def test_bad_reports_are_named_and_skipped(tmp_path: Path):
     assert str(results["gbk"][1]) == "seeds/gbk.txt:1: the file is not UTF-8; re-save it as UTF-8 (e.g. iconv -f GB18030 -t UTF-8)"
     assert str(results["empty"][1]) == "seeds/empty.txt: the report is empty; put its text in the file or drop its manifest entry"
     assert str(results["binary"][1]) == "seeds/binary.txt: this is a binary file, not text; convert the report to UTF-8 text"
+
+
+DEEP = "documents: " + "[" * 50_000 + "]" * 50_000 + "\n"  # past the depth at which libyaml's composer crashed
+
+
+@pytest.mark.parametrize("manifest, message", [
+    (b"documents:\n- id: \xff\n", "seeds/documents.yaml: the file is not UTF-8 text (invalid start byte); re-save it as UTF-8"),
+    (b"documents:\n\t- id: a\n", "seeds/documents.yaml:2: a tab indents this line; YAML indents with spaces only: "
+                                 "replace the tab with spaces"),
+    (b"documents: [\n", "seeds/documents.yaml:2: not valid YAML: while parsing a flow node did not find expected "
+                        "node content; fix the syntax here (check quotes, colons and indentation)"),
+    (DEEP.encode(), "seeds/documents.yaml:1: lists and mappings are nested more than 32 deep here; write the value "
+                    "as plain text, a list or a mapping of plain values"),
+], ids=["not-utf8", "tab", "syntax", "deep"])
+def test_a_manifest_that_cannot_be_read_is_named_with_its_line(tmp_path: Path, manifest: bytes, message: str):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "documents.yaml").write_bytes(manifest)
+    docs, problems = load_manifest(seeds)
+    assert docs == [] and [str(p) for p in problems] == [message]
+
+
+@pytest.mark.parametrize("year", ["²⁰²⁰", "２０２０", "20200", "1066"])
+def test_a_year_that_is_not_a_report_year_is_named(tmp_path: Path, year: str):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("全省新建学校120所。", encoding="utf-8")
+    (seeds / "documents.yaml").write_text(
+        f"documents:\n- {{id: a, file: a.txt, title: t, publisher: p, published: 2020-01, year: '{year}'}}\n",
+        encoding="utf-8")
+    docs, problems = load_manifest(seeds)
+    assert docs == [] and [str(p) for p in problems] == [
+        f"seeds/documents.yaml:2: year `{year}` is not a year; write it as 2020"]
+
+
+def test_control_characters_are_dropped_and_the_figures_around_them_read():
+    raw = "全省新建\x01学校\x1b120所，培训\x7f教师3\x85万人，\ufffe新增\x9f农场5个。\u2028全年完成\x08投资12亿元。\n"
+    c = clean(raw)
+    assert c.text == "全省新建学校120所，培训教师3万人，新增农场5个。全年完成投资12亿元。"
+    for i, ch in enumerate(c.text):
+        assert raw[c.offsets[i]] == ch

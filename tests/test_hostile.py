@@ -29,6 +29,10 @@ WRONG = [
     ("doc", 5, "`doc`: `5` is not a document id; use an id from seeds/documents.yaml"),
     ("text", [1], "`text`: `[1]` is not text; write the figure as it appears, in quotes if needed"),
     ("value", "abc", "`value`: `'abc'` is not a number or a range; write a number (239000) or a range [low, high]"),
+    ("value", float("inf"), "`value`: `Infinity` is beyond any figure a report gives (±10^100); write the figure the "
+                            "report gives"),
+    ("value", -1e101, "`value`: `-1.00e+101` is beyond any figure a report gives (±10^100); write the figure the "
+                      "report gives"),
     ("unit", 5, "`unit`: `5` is not a unit; write the unit as text, e.g. 人 or 元 (or '' for none)"),
     ("approx", "maybe", "`approx`: `maybe` is not one of the allowed values; use one of: exact, about, over, under"),
     ("year", 2019.5, "`year`: `2019.5` is not a year; write a year such as 2019, or null if it is unknown"),
@@ -103,6 +107,60 @@ def test_aliases_of_aliases_are_refused_without_walking_what_they_stand_for(proj
     assert status == 1
     assert err == [f"claims.yaml:{7 + i}: an alias (`*a{i}`) repeats a value; write the value out in full here "
                    f"and delete its anchor `&a{i}`" for i in range(9)] + ["9 problem(s)"]
+
+
+@pytest.mark.parametrize("depth", [40, 1_000, 100_000])  # past Python's recursion limit; past libyaml's stack
+def test_values_nested_too_deep_are_refused_at_their_line(project, capsys, depth):
+    text = f"claims:\n- id: sx2019-aaaa0001\n  doc: sx2019\n  note: {'[' * depth}{']' * depth}\n"
+    assert check(project, text, capsys) == (1, [
+        "claims.yaml:4: lists and mappings are nested more than 32 deep here; write the value as plain text, a list "
+        "or a mapping of plain values", "1 problem(s)"])
+
+
+SETTINGS = [
+    ("title: [unclosed\n", "templates/site.yaml:1: not valid YAML: while parsing a flow sequence did not find "
+                            "expected ',' or ']'; fix the syntax here (check quotes, colons and indentation)"),
+    ("- title\n", "templates/site.yaml:1: the settings must be a mapping; write one `name: value` a line, e.g. "
+                  "`title: 核数`"),
+    ("title: x\nauthor: [1]\n", "templates/site.yaml:2: `author` is not text; write it as text, in quotes if needed"),
+    ("base_url: javascript:alert(1)\n", "templates/site.yaml:1: the base URL `javascript:alert(1)` is not an "
+                                        "http(s) address; give the address site/ is published at, starting with "
+                                        "https:// or http://"),
+]
+
+
+@pytest.mark.parametrize("settings, message", SETTINGS, ids=["syntax", "not-a-mapping", "not-text", "base-url"])
+def test_broken_settings_are_named_by_check_and_build_and_the_old_site_stays(project, capsys, settings, message):
+    shutil.copy(ROOT / "claims.yaml", project / "claims.yaml")
+    assert build.main(["--root", str(project), "build"]) == 0
+    before = (project / "site" / "index.html").read_bytes()
+    (project / "templates" / "site.yaml").write_text(settings, encoding="utf-8")
+    capsys.readouterr()
+    for command in ("check", "build"):
+        assert build.main(["--root", str(project), command]) == 1
+        assert capsys.readouterr().err.splitlines() == [message, "1 problem(s)"]
+    assert (project / "site" / "index.html").read_bytes() == before
+
+
+def test_a_base_url_given_on_the_command_line_is_checked_too(project, capsys):
+    shutil.copy(ROOT / "claims.yaml", project / "claims.yaml")
+    assert build.main(["--root", str(project), "--base-url", "data:text/html,x", "build"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "--base-url: the base URL `data:text/html,x` is not an http(s) address; give the address site/ is published "
+        "at, starting with https:// or http://", "1 problem(s)"]
+    assert not (project / "site").exists()
+
+
+def test_a_check_whose_arithmetic_overflows_cannot_be_evaluated_and_the_site_builds(project):
+    text = (ROOT / "claims.yaml").read_text(encoding="utf-8")
+    claim = ledger.load_text(text).claims[0].id
+    check_text = (f"- id: overflow\n  type: declared\n  title: t\n  expr: a * 1e308 * 10 == a\n"
+                  f"  claims:\n    a: {claim}\n")
+    text = text + check_text if "\nchecks:\n" in text else text + "checks:\n" + check_text
+    (project / "claims.yaml").write_text(text, encoding="utf-8")
+    assert build.main(["--root", str(project), "build"]) == 0
+    page = (project / "site" / "checks" / "overflow" / "index.html").read_text(encoding="utf-8")
+    assert "<dd>无法计算：a side of the comparison is too large to compute</dd>" in page
 
 
 def test_broken_reports_are_named_and_skipped_and_the_rest_builds(project, capsys):

@@ -8,8 +8,9 @@ from pathlib import Path
 import yaml
 from yaml.constructor import SafeConstructor
 
+from ..errors import HeshuError
 from ..ledger import nodes
-from ..resources import Loader
+from ..resources import compose
 
 WATCHED = ("value", "unit", "approx", "year", "period", "kind", "measure", "subject", "verdict", "rejected", "text")
 MAX_COMMITS = 500
@@ -56,14 +57,14 @@ def _git(root: Path, *args: str) -> str | None:
 
 
 def _claims_at(root: Path, sha: str, ledger: str) -> dict[str, dict] | None:
-    """The claims of the ledger at a commit by id; None if that revision is not YAML or has an alias (an
-    alias of an alias can stand for billions of values)."""
+    """The claims of the ledger at a commit by id; None if that revision is not YAML, nests too deep or has
+    an alias (an alias of an alias can stand for billions of values)."""
     try:
-        node = yaml.compose(_git(root, "show", f"{sha}:{ledger}") or "", Loader=Loader)
+        node = compose(_git(root, "show", f"{sha}:{ledger}") or "", ledger)
         if node is not None and None in nodes(node):
             return None
         data = SafeConstructor().construct_document(node) if node is not None else None
-    except yaml.YAMLError:
+    except (HeshuError, yaml.YAMLError):
         return None
     claims = data.get("claims") if isinstance(data, dict) else None
     return {c["id"]: c for c in claims or [] if isinstance(c, dict) and isinstance(c.get("id"), str)}
