@@ -97,6 +97,9 @@ def load_source(seeds: Path, doc: Document) -> tuple[Source | None, Problem | No
     where = Location(f"{seeds.name}/{doc.file}")
     if not (seeds / doc.file).is_file():  # its entry stands: the claims of the report are kept, the report skipped
         return None, _not_a_file(Location(f"{seeds.name}/{MANIFEST}", doc.line), doc.file, seeds)
+    if not (seeds / doc.file).resolve().is_relative_to(seeds.resolve()):  # would publish any file the build can read
+        return None, Problem(where, f"the report is a link to a file outside {seeds.name}/",
+                             f"copy the report into {seeds.name}/ instead of linking to it")
     data = (seeds / doc.file).read_bytes()
     if b"\x00" in data:
         return None, Problem(where, "this is a binary file, not text", "convert the report to UTF-8 text")

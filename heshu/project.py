@@ -297,9 +297,12 @@ def run_build(project: Project, log: Log = quiet, base_url: str | None = None, o
     if not checked.ledger_ok or checked.config is None:
         return BuildResult(0, 0, checked.problems)
     corpus, ledger = checked.corpus, checked.ledger
-    methodology = project.templates / "pages" / "methodology.md"
+    try:
+        methodology = _methodology(project)
+    except HeshuError as e:
+        return BuildResult(0, 0, checked.problems + e.problems)
     inp = SiteInput(checked.config, corpus.docs, corpus.sources, ledger, checked.links,
-                    history.corrections(project.root), methodology.read_text(encoding="utf-8") if methodology.exists() else "")
+                    history.corrections(project.root), methodology)
     log("build: assembling pages")
     with few_collections():
         site = assemble(inp)
@@ -317,6 +320,13 @@ def run_build(project: Project, log: Log = quiet, base_url: str | None = None, o
     _built(project, base_url, inputs, published, lambda done: keeping.finish(
         state.Meta(inputs, others, ledger_digest, done), text, published), result, keeping.drop)
     return result
+
+
+def _methodology(project: Project) -> str:
+    """The markdown of templates/pages/methodology.md ('' if there is none); HeshuError if it is not UTF-8."""
+    from . import resources
+    path = project.templates / "pages" / "methodology.md"
+    return resources.read_text(path, "templates/pages/methodology.md") if path.exists() else ""
 
 
 def _built(project: Project, base_url: str | None, inputs: str, published, keep: Callable, result: BuildResult,

@@ -54,9 +54,12 @@ def test_bad_reports_are_named_and_skipped(tmp_path: Path):
     (seeds / "gbk.txt").write_bytes("全省新建学校".encode("gb18030"))
     (seeds / "empty.txt").write_text("  \n", encoding="utf-8")
     (seeds / "binary.txt").write_bytes(b"\x00\x01PK")
+    (tmp_path / "secret.txt").write_text("全省新建学校120所。", encoding="utf-8")
+    (seeds / "outside.txt").symlink_to(tmp_path / "secret.txt")
+    (seeds / "inside.txt").symlink_to(seeds / "good.txt")
     entries = "".join(
         f"- {{id: {n}, file: {n}.txt, title: t, publisher: p, published: 2020-01, year: 2020}}\n"
-        for n in ("good", "gbk", "empty", "binary", "missing"))
+        for n in ("good", "gbk", "empty", "binary", "missing", "outside", "inside"))
     (seeds / "documents.yaml").write_text("documents:\n" + entries, encoding="utf-8")
     docs, problems = load_manifest(seeds)
     assert problems == []  # every entry is well formed: a report that cannot be read is skipped when it is loaded
@@ -67,6 +70,9 @@ def test_bad_reports_are_named_and_skipped(tmp_path: Path):
     assert str(results["gbk"][1]) == "seeds/gbk.txt:1: the file is not UTF-8; re-save it as UTF-8 (e.g. iconv -f GB18030 -t UTF-8)"
     assert str(results["empty"][1]) == "seeds/empty.txt: the report is empty; put its text in the file or drop its manifest entry"
     assert str(results["binary"][1]) == "seeds/binary.txt: this is a binary file, not text; convert the report to UTF-8 text"
+    assert str(results["outside"][1]) == ("seeds/outside.txt: the report is a link to a file outside seeds/; "
+                                          "copy the report into seeds/ instead of linking to it")
+    assert results["inside"][0] is not None
 
 
 DEEP = "documents: " + "[" * 50_000 + "]" * 50_000 + "\n"  # past the depth at which libyaml's composer crashed

@@ -142,6 +142,19 @@ def test_broken_settings_are_named_by_check_and_build_and_the_old_site_stays(pro
     assert (project / "site" / "index.html").read_bytes() == before
 
 
+def test_a_methodology_page_that_is_not_utf8_is_named_and_the_old_site_stays(project, capsys):
+    shutil.copy(ROOT / "claims.yaml", project / "claims.yaml")
+    assert build.main(["--root", str(project), "build"]) == 0
+    before = (project / "site" / "index.html").read_bytes()
+    (project / "templates" / "pages" / "methodology.md").write_bytes("# 方法".encode("gb18030"))
+    capsys.readouterr()
+    assert build.main(["--root", str(project), "build"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "templates/pages/methodology.md: the file is not UTF-8 text (invalid start byte); re-save it as UTF-8",
+        "1 problem(s)"]
+    assert (project / "site" / "index.html").read_bytes() == before
+
+
 def test_a_base_url_given_on_the_command_line_is_checked_too(project, capsys):
     shutil.copy(ROOT / "claims.yaml", project / "claims.yaml")
     assert build.main(["--root", str(project), "--base-url", "data:text/html,x", "build"]) == 1
