@@ -13,6 +13,7 @@ from .segment import tokens
 
 SENTENCE_END = "。！？!?"
 CLAUSE_MARKS = "，；：,;:"
+FIGURE = 40  # characters: longer than any figure written in digits or numerals
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,29 @@ def _sentences(text: str, block: Block) -> list[tuple[int, int]]:
             start = end
     if start < block.end:
         spans.append((start, block.end))
-    return [s for s in spans if text[s[0]:s[1]].strip()]
+    longest = _rules()["longest_sentence"]
+    return [part for s in spans if text[s[0]:s[1]].strip() for part in _bounded(text, *s, longest)]
+
+
+def _bounded(text: str, start: int, end: int, longest: int) -> list[tuple[int, int]]:
+    """A sentence as parts of at most `longest` characters, each cut after its last clause mark or 、 where
+    it has one. Real sentences are far shorter; a table read as one sentence is not, and every figure's
+    rules look back over its sentence."""
+    parts = []
+    while end - start > longest:
+        cut = max(text.rfind(mark, start, start + longest) for mark in CLAUSE_MARKS + "、") + 1
+        cut = cut if cut > start else _before_figure(text, start + longest)
+        parts.append((start, cut))
+        start = cut
+    return parts + [(start, end)]
+
+
+def _before_figure(text: str, at: int) -> int:
+    """at, or the start of the figure that runs across it (if it is not longer than FIGURE)."""
+    numeral, i = tables().numeral_chars, at
+    while i > at - FIGURE and (text[i - 1].isdigit() or text[i - 1] in numeral or text[i - 1] == "."):
+        i -= 1
+    return i if i > at - FIGURE else at
 
 
 def _scan_sentence(text: str, block: Block, sentence: tuple[int, int]) -> list[Candidate]:

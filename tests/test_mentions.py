@@ -35,3 +35,14 @@ def test_reason_a_figure_is_not_a_claim(text, figure, reason):
     c = clean(text)
     found = {c.text[x.number.start:x.number.end]: x.dropped for x in scan(c)}
     assert found[figure] == reason
+
+
+@pytest.mark.parametrize("text, figures", [
+    ("全省新建" + "学校120所、" * 600 + "医院3家。", ["120所"] * 600 + ["3家"]),
+    ("全" * 995 + "12345678个" + "全" * 100 + "。", ["12345678个"]),  # no mark: cut before the figure, not in it
+], ids=["a table read as one sentence", "no clause mark"])
+def test_a_sentence_past_the_longest_is_read_in_parts_and_every_figure_whole(text, figures):
+    c = clean(text)
+    kept = [x for x in scan(c) if x.dropped is None]
+    assert [c.text[x.number.start:x.number.end] for x in kept] == figures
+    assert all(end - start <= 1000 for start, end in (x.sentence for x in kept))
