@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 from . import resources
 from .mentions import CLAUSE_MARKS as _MENTION_CLAUSE_MARKS, mentions
-from .model import Claim, Mention, Source
+from .model import YEARS, Claim, Mention, Source
 from .numbers import read_number, tables, unit_kind
 from .segment import Token, tokens
 
@@ -156,9 +156,12 @@ def _months_pattern() -> re.Pattern:
 
 @functools.lru_cache(maxsize=1)
 def _year_pattern() -> re.Pattern:
-    """A year: 2019年, or 二〇一九年 written digit by digit."""
-    digits = "".join(d for d in tables().digits if d != "两")
-    return re.compile(rf"((?:19|20)\d{{2}}|[{digits}]{{4}})年")
+    """A year: 2019年, or 二〇一九年 written digit by digit (its first two digits 19 or 20, as in figures)."""
+    digits = {d: v for d, v in tables().digits.items() if d != "两"}
+
+    def of(*values: int) -> str:
+        return "".join(d for d, v in digits.items() if v in values)
+    return re.compile(rf"((?:19|20)\d{{2}}|(?:[{of(1)}][{of(9)}]|[{of(2)}][{of(0)}])[{of(*range(10))}]{{2}})年")
 
 
 def _year_number(written: str) -> int:
@@ -251,7 +254,9 @@ def _span_years(span: re.Match, year: int) -> tuple[int, int] | None:
     if not _is_span(span):
         return None
     n = read_number(span.string, span.start(2))
-    return (year - n.value + 1, year) if n is not None and isinstance(n.value, int) and n.value > 1 else None
+    if n is None or not isinstance(n.value, int) or n.value <= 1 or year - n.value + 1 not in YEARS:
+        return None
+    return year - n.value + 1, year
 
 
 def _years(first: int, last: int) -> str:

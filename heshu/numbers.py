@@ -75,11 +75,9 @@ def read_number(text: str, pos: int) -> Number | None:
     unit, after_unit = (share, end) if share else _unit(text, end)
     second = _range_end(text, after_unit if unit else end, unit, chinese)
     if second:
-        if factor == 1 and not unit:  # 2~3亿元: the multiplier of the second figure applies to both
-            value = _plain(Decimal(str(value)) * second[5])
-        value = (value, second[0])
-        unit, after_unit, over = second[1], second[2], over or second[3]
-        end = second[4]
+        low = _plain(Decimal(str(value)) * second[5]) if factor == 1 and not unit else value  # 2~3亿元: both 亿
+        if low <= second[0]:  # a range reads low to high: 六～五年 is no range
+            value, unit, after_unit, over, end = (low, second[0]), second[1], second[2], over or second[3], second[4]
     approx, stop = _after_qualifier(text, after_unit if unit else end)
     if over and approx == "exact":
         approx = "over"

@@ -14,9 +14,14 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import build
 from heshu import ledger
+from heshu.documents import clean
+from heshu.extract import extract
+from heshu.ledger import Entry
+from heshu.merge import claim_fields
+from heshu.model import Document, Source
 from heshu.errors import HeshuError
 from heshu.numbers import read_number
-from heshu.schema import validate
+from heshu.schema import claim_problems, validate
 from heshu.site.render import check_links
 from conftest import ROOT
 
@@ -252,6 +257,23 @@ def test_the_number_reader_never_fails_on_any_text(text, pos):
     if n is not None:
         assert 0 <= n.start <= n.fig_start < n.num_end <= n.end <= len(text)
         assert n.approx in ("exact", "about", "over", "under")
+
+
+# Pieces of report text, figures and the words around them, and of hostile text, for random reports.
+PIECES = [*"0123456789.%‰万亿千百十一二三四五六七八九零〇两负约近超过余多个人元年月季度比增长下降目标左右以上以下",
+          *"分之第（）“”、，。；：！？ \n\f-—~/",
+          "增长", "下降", "年均", "累计", "同比", "比上年", "十四五", "过去五年", "到2025年", "前三季度", "亿元",
+          "万人", "个百分点", "分别", "其中", "占", "翻一番", "以内", "千分之", "零点", "1-11月", "二〇二二年",
+          "“十三五”时期", "全年", "达到", "倍", "由", "减少到", "共", "<script>", "{{x}}", "\u202e", "\u2028", "\x01"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES), min_size=50, max_size=400).map("".join))
+def test_what_the_extractor_finds_in_any_text_is_a_claim_the_ledger_accepts(raw):
+    """Else `check` would fail on the program's own output for a report nobody has seen."""
+    doc = Document("random", "random.txt", "t", "p", "2023-01", 2023)
+    for claim in extract(Source(doc, raw, clean(raw))):
+        assert claim_problems(Entry({"id": claim.id, **claim_fields(claim)}, 1, {}), "claims.yaml") == []
 
 
 @settings(max_examples=200, deadline=None)
