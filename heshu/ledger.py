@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator
 
 import yaml
 
-from . import cache, resources
+from . import cache, comments, resources
 from .errors import HeshuError, Location, Problem
 
 # The fields of each section, in the order they are written.
@@ -103,7 +103,8 @@ def load_cached(text: str | None, shown: str = "claims.yaml") -> Ledger:
     return ledger
 
 
-ITEMS = "ledger-items/v2-"  # v2: an item's text runs to the next line at the margin, its newline included
+ITEMS = "ledger-items/v3-"  # v2: an item's text runs to the next line at the margin, its newline included;
+# v3: the lines of a field's parts at every depth
 
 
 def _cached_item(shards: dict[str, dict], key: str):
@@ -127,7 +128,7 @@ def _cache_items(shards: dict[str, dict], fresh: dict, keep: set[str]) -> None:
         cache.write(f"{ITEMS}{prefix}.pickle", used)
 
 
-SECTION_LINE = re.compile(r"^([a-z]+):[ \t]*$")
+SECTION_LINE = re.compile(r"^([a-z]+):[ \t]*(?:#.*)?$")
 MARGIN = re.compile(r"^[^ #\n].*", re.M)  # lines at the margin: not indented, not a comment, not blank
 
 
@@ -165,12 +166,18 @@ def layout(text: str) -> Layout | None:
             items.append(Item(section, line, chunk, hashlib.sha1(chunk.encode("utf-8")).hexdigest()))
             continue
         m = SECTION_LINE.match(head)
-        if not m or m.group(1) not in SECTIONS or m.group(1) in seen:
+        if not m or m.group(1) not in SECTIONS or m.group(1) in seen or not _only_notes(text, start, end):
             return None
         section = m.group(1)
         seen.add(section)
         frame.append(text[start:end])
     return Layout("".join(frame), items)
+
+
+def _only_notes(text: str, start: int, end: int) -> bool:
+    """True if the lines after the one at start, to end, are blank or comments (not items indented under
+    their section: `claims:` then `  - id: …`)."""
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text[start:end].split("\n")[1:])
 
 
 def _load_by_items(cut: Layout, shown: str, lookup) -> tuple[Ledger, dict] | None:
@@ -313,7 +320,7 @@ def _parse_item(chunk: str, shown: str) -> tuple[dict, int, dict] | None:
         return None
     if not isinstance(node, yaml.SequenceNode) or len(node.value) != 1:
         return None
-    if _duplicate_keys(node, chunk, shown, top=False):
+    if _has_alias(node, chunk) or _duplicate_keys(node, shown, top=False):
         return None
     entries, problems = _entries(node, shown, "item")
     if problems or len(entries) != 1:
@@ -330,7 +337,9 @@ def load_text(text: str, shown: str = "claims.yaml") -> Ledger:
         raise HeshuError([Problem(Location(shown, node.start_mark.line + 1),
                                   "the ledger must be a mapping with a `claims:` list",
                                   "start the file with `claims:`")])
-    problems = _duplicate_keys(node, text, shown)
+    if _has_alias(node, text):  # nothing walks its values: they could be billions
+        raise HeshuError(_aliases(text, shown))
+    problems = _duplicate_keys(node, shown)
     sections: dict[str, list[Entry]] = {name: [] for name in SECTIONS}
     for key, value in node.value:
         line = key.start_mark.line + 1
@@ -367,10 +376,13 @@ def nodes(node: yaml.Node) -> Iterator[yaml.Node | None]:
             stack.extend(n.value)
 
 
-def _duplicate_keys(node, text: str, shown: str, top: bool = True) -> list[Problem]:
-    """Keys written twice in one mapping (YAML would silently keep the last one); or, first, aliases."""
-    if "*" in text and None in nodes(node):  # every alias is written with a `*`; most ledgers have none
-        return _aliases(text, shown)
+def _has_alias(node, text: str) -> bool:
+    """Whether a value is repeated by an alias (each is written with a `*`: most ledgers have none)."""
+    return "*" in text and None in nodes(node)
+
+
+def _duplicate_keys(node, shown: str, top: bool = True) -> list[Problem]:
+    """Keys written twice in one mapping (YAML would silently keep the last one)."""
     problems, stack = [], [(node, top)]
     while stack:
         n, is_top = stack.pop()
@@ -424,12 +436,18 @@ def _entries(seq, shown: str, section: str) -> tuple[list[Entry], list[Problem]]
 
 
 def _item_lines(key: str, node) -> dict[str, int]:
-    """Lines of the items of a list or mapping field: members[2], claims.a."""
+    """Lines of the parts of a list or mapping field, at every depth: members[2], claims.a, sources[0].url."""
     if isinstance(node, yaml.SequenceNode):
-        return {f"{key}[{i}]": item.start_mark.line + 1 for i, item in enumerate(node.value)}
-    if isinstance(node, yaml.MappingNode):
-        return {f"{key}.{k.value}": k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
-    return {}
+        parts = [(f"{key}[{i}]", item, item) for i, item in enumerate(node.value)]
+    elif isinstance(node, yaml.MappingNode):
+        parts = [(f"{key}.{k.value}", k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
+    else:
+        return {}
+    out = {}
+    for name, at, value in parts:
+        out[name] = at.start_mark.line + 1
+        out.update(_item_lines(name, value))
+    return out
 
 
 # ---------------------------------------------------------------- save
@@ -456,8 +474,9 @@ _Dumper.add_representer(str, _str)
 _Dumper.add_representer(list, _list)
 
 
-def dumps(ledger: Ledger) -> str:
-    """The ledger as YAML text, the same bytes for the same content.
+def dumps(ledger: Ledger, old: str | None = None) -> str:
+    """The ledger as YAML text, the same bytes for the same content, with the comments a person wrote in
+    `old` (the file as it stands) kept.
 
     Each item is written on its own (a list's text is its items' texts one after the other) and
     kept in the cache by its fields, so that saving a large ledger after a few edits writes YAML
@@ -465,13 +484,14 @@ def dumps(ledger: Ledger) -> str:
     """
     known, used = cache.read(DUMPED), {}
     known = known if isinstance(known, dict) else {}
-    parts = [HEADER]
+    head, section_notes, notes = _comments_in(old)
+    parts = [HEADER + head]
     for name, entries, order in (("claims", ledger.claims, CLAIM_ORDER), ("series", ledger.series, SERIES_ORDER),
                                  ("checks", ledger.checks, CHECK_ORDER)):
         if not entries:
             parts.append("claims: []\n" if name == "claims" else "")
             continue
-        parts.append(f"{name}:\n")
+        parts.append(f"{name}:{section_notes.get(name, '')}\n")
         for e in entries:
             fields = _ordered(e.fields, order)
             key = hashlib.sha1(pickle.dumps(fields, protocol=5)).digest()  # pickles tell 1, 1.0, True and "1" apart
@@ -479,10 +499,87 @@ def dumps(ledger: Ledger) -> str:
             if text is None:
                 text = _item_text(fields)
             used[key] = text
-            parts.append(text)
+            found = notes.get((name, e.id))
+            parts.append(_with_comments(text, fields, found) if found else text)
     if used.keys() != known.keys():
         cache.write(DUMPED, used)
     return "".join(parts)
+
+
+def _comments_in(old: str | None) -> tuple[str, dict[str, str], dict[tuple[str, str], list[comments.Comment]]]:
+    """What a person commented in the ledger file as it stands: comment lines of their own above the first
+    section, a section's line and the comments after it as written, and the comments in each item, by
+    section and id."""
+    if not old or "#" not in old:
+        return "", {}, {}
+    cut = layout(old)
+    head, section_notes = _frame_comments(cut.frame) if cut else ("", {})
+    kept = cache.read(COMMENTED) if cut else None
+    known = kept[1] if isinstance(kept, tuple) and kept[0] == cache.code_digest() else {}
+    used, notes = {}, {}
+    for section, text, key in (((i.section, i.text, i.key) for i in cut.items) if cut else _items_as_written(old)):
+        if not comments.may_have(text):
+            continue
+        found = known[key] if key in known else _item_comments(text)
+        if key is not None:
+            used[key] = found
+        if found:
+            notes[(section, found[0])] = found[1]
+    if cut and used.keys() != known.keys():
+        cache.write(COMMENTED, (cache.code_digest(), used))
+    return head, section_notes, notes
+
+
+def _item_comments(text: str) -> tuple[str, list[comments.Comment]] | None:
+    """The id of the item written in text and its comments; None if it has none."""
+    parsed = _parse_item(text, "")
+    found = comments.find(text, parsed[2]) if parsed else []
+    return (str(parsed[0].get("id", "")), found) if found else None
+
+
+COMMENTED = "ledger-commented.pickle"  # (Heshu's code digest, {an item's text hash: its id and comments, or None})
+
+
+def _frame_comments(frame: str) -> tuple[str, dict[str, str]]:
+    """A person's comment lines above the first section; each section's line with the comments after it."""
+    pre, *sections = re.split(r"(?m)^(?=[a-z]+:)", frame)
+    header = set(HEADER.splitlines())
+    head = "".join(line + "\n" for line in pre.splitlines() if line.strip() and line not in header)
+    return head, {chunk.split(":", 1)[0]: chunk.split(":", 1)[1].rstrip("\n") for chunk in sections if "#" in chunk}
+
+
+def _items_as_written(text: str) -> Iterator[tuple[str, str, None]]:
+    """For a file not laid out as save writes it (lists indented under their sections): each item's lines,
+    from its first to the next item's, moved to the margin as save would write them."""
+    try:
+        led = load_text(text)
+    except HeshuError:
+        return
+    rows = text.split("\n")
+    for section, entries in (("claims", led.claims), ("series", led.series), ("checks", led.checks)):
+        for e in entries:
+            first = rows[e.line - 1]
+            indent = len(first) - len(first.lstrip(" "))
+            if first[indent:indent + 2] != "- ":
+                continue
+            chunk = [first[indent:]]
+            for row in rows[e.line:]:
+                if row.strip() and not row.lstrip().startswith("#") and len(row) - len(row.lstrip(" ")) <= indent:
+                    break  # the next item, or the next section
+                chunk.append(row[indent:] if not row[:indent].strip() else row)
+            yield section, "\n".join(chunk).rstrip("\n") + "\n", None
+
+
+def _with_comments(text: str, fields: dict[str, Any], found: list[comments.Comment]) -> str:
+    """The item's text with a person's comments put back, each on or before its field where that reads
+    back as the same fields, else after the item's last line."""
+    lines = _parse_item(text, "")[2]
+    for in_place in (True, False):
+        out = comments.carry(text, found, lines, in_place)
+        parsed = _parse_item(out, "")
+        if parsed is not None and not _differs(parsed[0], fields):
+            return out
+    return text + "".join(f"# {c.text.strip().lstrip('#').strip()}\n" for c in found)
 
 
 def _item_text(fields: dict[str, Any], order: tuple[str, ...] | None = None) -> str:
@@ -501,8 +598,9 @@ def _ordered(fields: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
 
 def save(ledger: Ledger, path: Path) -> bool:
     """Write the ledger if its bytes changed; True if the file was written."""
-    text = dumps(ledger)
-    if path.exists() and path.read_text(encoding="utf-8") == text:
+    old = path.read_text(encoding="utf-8") if path.exists() else None
+    text = dumps(ledger, old)
+    if old == text:
         return False
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")

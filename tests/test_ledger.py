@@ -14,6 +14,8 @@ from heshu.extract import extract
 from heshu.model import Source
 from conftest import ROOT
 
+HEADER_LINES = ledger.HEADER.splitlines()
+
 
 def run(root: Path, *args: str) -> int:
     return build.main(["--root", str(root), *args])
@@ -149,7 +151,9 @@ def test_the_item_cache_reads_exactly_what_a_full_parse_reads(tmp_path):
             assert [(e.fields, e.line, e.lines) for e in a] == [(e.fields, e.line, e.lines) for e in b]
 
 
-@pytest.mark.parametrize("text", ["claims: []\n", "claims:\n- {id: a-1, doc: x}\n", "---\nclaims:\n- id: a-1\n"])
+@pytest.mark.parametrize("text", ["claims: []\n", "claims:\n- {id: a-1, doc: x}\n", "---\nclaims:\n- id: a-1\n",
+                                  "claims:\n  - id: a-1\n  - id: a-2\n",  # sequences indented under their section
+                                  "claims:\n- id: a-1\nseries:\n  - id: s-1\n    members: [a-1]\n"])
 def test_other_layouts_are_read_by_a_full_parse(text):
     assert [e.fields for e in ledger.load_cached(text).claims] == [e.fields for e in ledger.load_text(text).claims]
 
@@ -221,3 +225,92 @@ def test_the_item_cache_does_not_keep_every_version_of_the_ledger(tmp_path, monk
     for verdict in ("accurate", "misleading", "inaccurate", "unverifiable", "mostly-accurate", "unrated"):
         ledger.load_cached(text.replace("verdict: unrated", f"verdict: {verdict}"))  # every claim's text changes
     assert kept() < 2 * one  # not the seven versions of each claim it has seen
+
+
+def _commented(text: str, cid: str) -> str:
+    """The ledger with a person's comments in every place a comment can go."""
+    text = text.replace("claims:\n", "# 台账说明：张三维护\nclaims:  # 全部数字\n# 第一条之前\n", 1)
+    start = text.index(f"- id: {cid}\n")
+    end = text.index("\n- ", start) + 1
+    item = text[start:end].replace("  verdict: accurate\n", "  # 核对过两遍\n  verdict: accurate  # 见统计公报\n", 1)
+    item = item.replace("    url: https://www.stats.gov.cn/\n", "    url: https://www.stats.gov.cn/#a  # 链接含#号\n", 1)
+    item = item.replace("  note: |\n", "  note: |  # 说明\n", 1)
+    return text[:start] + item + "  # 这一条结束\n" + text[end:]
+
+
+COMMENTS = ["# 台账说明：张三维护", "claims:  # 全部数字", "# 第一条之前", "  # 核对过两遍", "  verdict: accurate  # 见统计公报",
+            "    url: https://www.stats.gov.cn/#a  # 链接含#号", "  note: |  # 说明", "  # 这一条结束"]
+
+
+def test_comments_a_person_writes_are_kept_when_the_program_rewrites_the_file(project):
+    run(project, "extract")
+    cid = find(project, "329万")
+    edit(project, cid, verdict="accurate", note="# 标题\n正文\n", sources=[{"title": "公报", "url": "https://www.stats.gov.cn/"}])
+    path = project / "claims.yaml"
+    path.write_text(_commented(path.read_text(encoding="utf-8"), cid), encoding="utf-8")
+    before = claims_of(project)
+    report = project / "seeds" / "shanxi-2019-reform-achievements.txt"
+    report.write_text(report.read_text(encoding="utf-8").replace("329\n万", "330\n万"), encoding="utf-8")
+    assert run(project, "extract") == 0 and run(project, "link") == 0  # the claim vanishes: its item is written anew
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert [c for c in COMMENTS if c not in lines] == []
+    after = claims_of(project)
+    assert after[cid] == {**before[cid], "vanished": True}
+    assert after[cid]["note"] == "# 标题\n正文\n" and after[cid]["sources"][0]["url"] == "https://www.stats.gov.cn/#a"
+    written = path.read_bytes()
+    assert run(project, "extract") == 0 and run(project, "link") == 0
+    assert path.read_bytes() == written
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 10_000), st.integers(-1, 6), st.text("注释#a", min_size=1, max_size=8)),
+                min_size=1, max_size=6), st.sets(st.integers(0, 20), max_size=5))
+def test_no_comment_is_lost_wherever_it_is_written(placed, changed):
+    """Comments after values (indent -1) or as lines of their own at random places and indents; some items
+    then changed by the program."""
+    text = (ROOT / "claims.yaml").read_text(encoding="utf-8")
+    text = text[:text.index("\n- id:", 4000) + 1]  # a few claims
+    rows = text.split("\n")
+    for at, indent, words in sorted(placed, reverse=True):
+        i = len(HEADER_LINES) + at % (len(rows) - len(HEADER_LINES))
+        if indent < 0:
+            rows[i] += "  # " + words
+        else:
+            rows.insert(i, " " * indent + "# " + words)
+    commented = "\n".join(rows)
+    try:
+        led = ledger.load_text(commented)
+    except HeshuError:
+        return
+    plain = ledger.load_text(text)
+    if [e.fields for e in led.claims] != [e.fields for e in plain.claims]:
+        return  # a comment line that ended a block of text early: a different ledger, not a comment
+    for i in changed:
+        if i < len(led.claims):
+            led.claims[i].fields["vanished"] = True
+    saved = ledger.dumps(led, commented)
+    assert [e.fields for e in ledger.load_text(saved).claims] == [e.fields for e in led.claims]
+    assert [w for _, _, w in placed if saved.count("# " + w) < commented.count("# " + w)] == []
+    assert ledger.dumps(ledger.load_text(saved), saved) == saved
+
+
+def test_a_ledger_whose_lists_are_indented_under_their_sections_keeps_every_edit(project):
+    """As a YAML formatter writes it: the same data, which the item cache once read as no claims at all."""
+    run(project, "extract")
+    cid = find(project, "329万")
+    edit(project, cid, verdict="accurate")
+    path = project / "claims.yaml"
+    rows = path.read_text(encoding="utf-8").split("\n")
+    path.write_text("\n".join("  " + r if r.startswith(("- ", "  ")) else r for r in rows), encoding="utf-8")
+    assert run(project, "extract") == 0
+    assert claims_of(project)[cid]["verdict"] == "accurate"
+
+
+def test_comments_in_a_ledger_whose_lists_are_indented_are_kept_too():
+    text = ("claims:\n  - id: a-1  # 一\n    doc: x\n    # 二\n  - id: a-2\n    doc: y  # 三\n# 四\n"
+            "series:\n  - id: s-1  # 五\n    members: [a-1]  # 六\n")
+    led = ledger.load_text(text)
+    led.claims[0].fields["vanished"] = True
+    saved = ledger.dumps(led, text)
+    assert [n for n in "一二三四五六" if f"# {n}" not in saved] == []
+    assert [e.fields for e in ledger.load_text(saved).claims] == [e.fields for e in led.claims]
