@@ -54,7 +54,8 @@ def _manifest_entries(node, where: Location):
         return Problem(where, "the manifest must be a mapping with a `documents:` list", "see README")
     for key, value in node.value:
         if key.value == "documents" and isinstance(value, yaml.SequenceNode):
-            return value.value
+            return value.value or Problem(Location(where.file, key.start_mark.line + 1), "the manifest lists no reports",
+                                          "add an entry for each report in seeds/")
     return Problem(where, "no `documents:` list", "add `documents:` with one entry per report")
 
 

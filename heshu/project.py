@@ -296,6 +296,8 @@ def run_build(project: Project, log: Log = quiet, base_url: str | None = None, o
     checked = run_check(project, log, base_url)
     if not checked.ledger_ok or checked.config is None:
         return BuildResult(0, 0, checked.problems)
+    if not checked.corpus.docs:  # the manifest cannot be read (its problem is reported): no claim has its report
+        return BuildResult(0, 0, checked.problems)
     corpus, ledger = checked.corpus, checked.ledger
     try:
         methodology = _methodology(project)

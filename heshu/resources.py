@@ -27,12 +27,15 @@ def longest_first(words: list[str]) -> list[str]:
 
 
 def read_text(path: Path, shown: str) -> str:
-    """The text of a person's file; HeshuError if it is not UTF-8."""
+    """The text of a person's file; HeshuError if it cannot be read or is not UTF-8."""
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
         raise HeshuError([Problem(Location(shown), f"the file is not UTF-8 text ({e.reason})",
                                   "re-save it as UTF-8")]) from None
+    except OSError as e:  # a folder of that name, or a file the build may not read
+        raise HeshuError([Problem(Location(shown), f"the file cannot be read ({e.strerror})",
+                                  "make it a file that the build can read")]) from None
 
 
 def compose(text: str, shown: str) -> yaml.Node | None:

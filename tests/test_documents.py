@@ -86,7 +86,8 @@ DEEP = "documents: " + "[" * 50_000 + "]" * 50_000 + "\n"  # past the depth at w
                         "node content; fix the syntax here (check quotes, colons and indentation)"),
     (DEEP.encode(), "seeds/documents.yaml:1: lists and mappings are nested more than 32 deep here; write the value "
                     "as plain text, a list or a mapping of plain values"),
-], ids=["not-utf8", "tab", "syntax", "deep"])
+    (b"documents: []\n", "seeds/documents.yaml:1: the manifest lists no reports; add an entry for each report in seeds/"),
+], ids=["not-utf8", "tab", "syntax", "deep", "empty"])
 def test_a_manifest_that_cannot_be_read_is_named_with_its_line(tmp_path: Path, manifest: bytes, message: str):
     seeds = tmp_path / "seeds"
     seeds.mkdir()

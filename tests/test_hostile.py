@@ -160,6 +160,17 @@ def test_a_methodology_page_that_is_not_utf8_is_named_and_the_old_site_stays(pro
     assert (project / "site" / "index.html").read_bytes() == before
 
 
+@pytest.mark.parametrize("name", ["claims.yaml", "seeds/documents.yaml", "templates/site.yaml",
+                                  "templates/pages/methodology.md"])
+def test_a_folder_where_a_file_should_be_is_named_without_a_traceback(project, capsys, name):
+    shutil.copy(ROOT / "claims.yaml", project / "claims.yaml")
+    (project / name).unlink()
+    (project / name).mkdir()
+    assert build.main(["--root", str(project), "build"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"{name}: the file cannot be read (Is a directory); make it a file that the build can read", "1 problem(s)"]
+
+
 def test_a_base_url_given_on_the_command_line_is_checked_too(project, capsys):
     shutil.copy(ROOT / "claims.yaml", project / "claims.yaml")
     assert build.main(["--root", str(project), "--base-url", "data:text/html,x", "build"]) == 1
