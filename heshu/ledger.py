@@ -412,7 +412,6 @@ def _aliases(text: str, shown: str) -> list[Problem]:
 
 
 def _entries(seq, shown: str, section: str) -> tuple[list[Entry], list[Problem]]:
-    constructor = yaml.constructor.SafeConstructor()
     entries, problems = [], []
     for item in seq.value:
         line = item.start_mark.line + 1
@@ -424,10 +423,11 @@ def _entries(seq, shown: str, section: str) -> tuple[list[Entry], list[Problem]]
         for k, v in item.value:
             key = k.value if isinstance(k, yaml.ScalarNode) else str(k.value)
             try:
-                fields[key] = constructor.construct_document(v)
+                fields[key] = resources.construct(v)
             except yaml.YAMLError as e:
-                problems.append(Problem(Location(shown, k.start_mark.line + 1), f"`{key}` cannot be read ({e})",
-                                        "write a plain value"))
+                what = getattr(e, "problem", None) or e
+                problems.append(Problem(Location(shown, k.start_mark.line + 1), f"`{key}` cannot be read ({what})",
+                                        "write a plain value (a real date as YYYY-MM-DD, a shorter number)"))
                 continue
             lines[key] = k.start_mark.line + 1
             lines.update(_item_lines(key, v))

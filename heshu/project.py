@@ -259,7 +259,11 @@ def load_config(project: Project, base_url: str | None = None) -> dict:
         raise HeshuError([Problem(Location(shown, node.start_mark.line + 1), "the settings must be a mapping",
                                   "write one `name: value` a line, e.g. `title: 核数`")])
     lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value} if node is not None else {}
-    config = {**SETTINGS, **(yaml.constructor.SafeConstructor().construct_document(node) if node is not None else {})}
+    try:
+        config = {**SETTINGS, **(resources.construct(node) if node is not None else {})}
+    except yaml.YAMLError as e:
+        raise HeshuError([Problem(Location(shown, e.problem_mark.line + 1), f"a setting cannot be read ({e.problem})",
+                                  "write a plain value")]) from None
     problems = [Problem(Location(shown, lines.get(k, 0)), f"`{k}` is not text", "write it as text, in quotes if needed")
                 for k in SETTINGS if not isinstance(config[k], str)]
     if base_url:

@@ -60,6 +60,16 @@ def compose(text: str, shown: str) -> yaml.Node | None:
         raise HeshuError([Problem(Location(shown), f"not valid YAML: {e}", "fix the syntax")]) from None
 
 
+def construct(node: yaml.Node) -> Any:
+    """The value of a composed YAML node; yaml.YAMLError, with the node's place, also for a value that
+    YAML reads but Python cannot hold (the date 2026-02-30, a whole number of 5,000 digits)."""
+    try:
+        return yaml.constructor.SafeConstructor().construct_document(node)
+    except ValueError as e:
+        what = str(e).split(":")[0]  # not Python's advice on its own limits after the colon
+        raise yaml.constructor.ConstructorError(problem=what, problem_mark=node.start_mark) from None
+
+
 MAX_DEPTH = 32  # a ledger nests five deep (sections, items, fields, sources, a source's keys)
 SHORT = 2_000  # characters: a text this short cannot nest deep enough to overflow libyaml's composer
 OPENS, CLOSES = (yaml.SequenceStartEvent, yaml.MappingStartEvent), (yaml.SequenceEndEvent, yaml.MappingEndEvent)

@@ -181,9 +181,18 @@ def _check_sources(v: Any):
 
 
 def _check_reviewed(v: Any):
-    if isinstance(v, datetime.date) or (isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v)):
+    if isinstance(v, datetime.date) or (isinstance(v, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", v)
+                                        and _is_date(v)):
         return None
     return f"`{v!r}` is not a date", "write the date as YYYY-MM-DD"
+
+
+def _is_date(text: str) -> bool:
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:  # 2026-02-30, 9999-99-99
+        return False
+    return True
 
 
 def _check_offset(v: Any):

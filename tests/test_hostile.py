@@ -51,6 +51,7 @@ WRONG = [
     ("sources", [{"title": "t", "url": "data:text/html,x"}],
      "`sources`: the url `data:text/html,x` is not an http(s) address; use an address starting with https:// or http://"),
     ("reviewed", "yesterday", "`reviewed`: `'yesterday'` is not a date; write the date as YYYY-MM-DD"),
+    ("reviewed", "2026-02-30", "`reviewed`: `'2026-02-30'` is not a date; write the date as YYYY-MM-DD"),
     ("rejected", "nope", "`rejected`: `'nope'` is not true or false; write true or false"),
     ("quote", 5, "`quote`: `5` is not text; write the sentence as it appears in the report"),
     ("offset", -3, "`offset`: `-3` is not an offset; write a whole number of characters from the start of the file"),
@@ -128,13 +129,15 @@ SETTINGS = [
     ("- title\n", "templates/site.yaml:1: the settings must be a mapping; write one `name: value` a line, e.g. "
                   "`title: 核数`"),
     ("title: x\nauthor: [1]\n", "templates/site.yaml:2: `author` is not text; write it as text, in quotes if needed"),
+    ("title: 2026-02-30\n", "templates/site.yaml:1: a setting cannot be read (day is out of range for month); write a "
+                            "plain value"),
     ("base_url: javascript:alert(1)\n", "templates/site.yaml:1: the base URL `javascript:alert(1)` is not an "
                                         "http(s) address; give the address site/ is published at, starting with "
                                         "https:// or http://"),
 ]
 
 
-@pytest.mark.parametrize("settings, message", SETTINGS, ids=["syntax", "not-a-mapping", "not-text", "base-url"])
+@pytest.mark.parametrize("settings, message", SETTINGS, ids=["syntax", "not-a-mapping", "not-text", "no-date", "base-url"])
 def test_broken_settings_are_named_by_check_and_build_and_the_old_site_stays(project, capsys, settings, message):
     shutil.copy(ROOT / "claims.yaml", project / "claims.yaml")
     assert build.main(["--root", str(project), "build"]) == 0

@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from yaml.constructor import SafeConstructor
 
 from ..errors import HeshuError
 from ..ledger import nodes
-from ..resources import compose
+from ..resources import compose, construct
 
 WATCHED = ("value", "unit", "approx", "year", "period", "kind", "measure", "subject", "verdict", "rejected", "text")
 MAX_COMMITS = 500
@@ -63,7 +62,7 @@ def _claims_at(root: Path, sha: str, ledger: str) -> dict[str, dict] | None:
         node = compose(_git(root, "show", f"{sha}:{ledger}") or "", ledger)
         if node is not None and None in nodes(node):
             return None
-        data = SafeConstructor().construct_document(node) if node is not None else None
+        data = construct(node) if node is not None else None
     except (HeshuError, yaml.YAMLError):
         return None
     claims = data.get("claims") if isinstance(data, dict) else None
