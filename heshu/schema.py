@@ -103,6 +103,8 @@ def _series_refs(series: list[Entry], path: str, claim_ids: set[str]) -> list[Pr
             elif m in owner and owner[m] != s.id:
                 problems.append(Problem(where, f"claim `{m}` is in series `{owner[m]}` and `{s.id}`",
                                         "keep it in one series only"))
+            elif m in owner:
+                problems.append(Problem(where, f"claim `{m}` is listed twice in series `{s.id}`", "list it once"))
             owner.setdefault(m, s.id)
     return problems
 
