@@ -3,6 +3,7 @@ with errors that name the line, and without letting their nesting overflow a sta
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,9 @@ def longest_first(words: list[str]) -> list[str]:
     return sorted(set(words), key=lambda w: (-len(w), w))
 
 
+CONFLICT = re.compile(r"(?:<{7}|>{7})(?: |$)|={7}$")  # the lines git writes around the two sides of a conflict
+
+
 def read_text(path: Path, shown: str) -> str:
     """The text of a person's file; HeshuError if it cannot be read or is not UTF-8."""
     try:
@@ -45,6 +49,9 @@ def compose(text: str, shown: str) -> yaml.Node | None:
         if "\t" in line[:len(line) - len(line.lstrip())]:
             raise HeshuError([Problem(Location(shown, n), "a tab indents this line",
                                       "YAML indents with spaces only: replace the tab with spaces")])
+        if line[:1] in "<=>" and CONFLICT.match(line):
+            raise HeshuError([Problem(Location(shown, n), "a merge conflict is left in the file here",
+                                      "keep the lines you want and delete the markers <<<<<<<, ======= and >>>>>>>")])
     try:
         return _compose(text)
     except _TooDeep as e:
