@@ -499,11 +499,19 @@ def dumps(ledger: Ledger, old: str | None = None) -> str:
             if text is None:
                 text = _item_text(fields)
             used[key] = text
-            found = notes.get((name, e.id))
+            found = notes.pop((name, e.id), None)
             parts.append(_with_comments(text, fields, found) if found else text)
+    parts += [_orphaned(item_id, found) for (_, item_id), found in notes.items()]
     if used.keys() != known.keys():
         cache.write(DUMPED, used)
     return "".join(parts)
+
+
+def _orphaned(item_id: str, found: list[comments.Comment]) -> str:
+    """The comments of an item no longer in the ledger (a series or check the program no longer proposes),
+    as lines of their own at the end of the file."""
+    return f"# comments on {item_id}, which is no longer in the ledger:\n" + "".join(
+        f"# {c.text.strip().lstrip('#').strip()}\n" for c in found)
 
 
 def _comments_in(old: str | None) -> tuple[str, dict[str, str], dict[tuple[str, str], list[comments.Comment]]]:

@@ -314,3 +314,12 @@ def test_comments_in_a_ledger_whose_lists_are_indented_are_kept_too():
     saved = ledger.dumps(led, text)
     assert [n for n in "一二三四五六" if f"# {n}" not in saved] == []
     assert [e.fields for e in ledger.load_text(saved).claims] == [e.fields for e in led.claims]
+
+
+def test_the_comments_of_an_item_the_program_removes_stay_at_the_end_of_the_file():
+    text = "claims:\n- id: a-1\n  doc: x\nseries:\n- id: s-1  # 我的系列\n  members:\n  - a-1\n- id: s-2\n  members: []\n"
+    led = ledger.load_text(text)
+    led.series = led.series[1:]  # as `link` drops a series it no longer proposes and nobody edited
+    saved = ledger.dumps(led, text)
+    assert saved.endswith("- id: s-2\n  members: []\n# comments on s-1, which is no longer in the ledger:\n# 我的系列\n")
+    assert ledger.dumps(ledger.load_text(saved), saved) == saved
