@@ -507,11 +507,17 @@ def dumps(ledger: Ledger, old: str | None = None) -> str:
     return "".join(parts)
 
 
+# ---------------------------------------------------------------- a person's comments, kept on save
+
 def _orphaned(item_id: str, found: list[comments.Comment]) -> str:
     """The comments of an item no longer in the ledger (a series or check the program no longer proposes),
     as lines of their own at the end of the file."""
-    return f"# comments on {item_id}, which is no longer in the ledger:\n" + "".join(
-        f"# {c.text.strip().lstrip('#').strip()}\n" for c in found)
+    return f"# comments on {item_id}, which is no longer in the ledger:\n" + _as_lines(found)
+
+
+def _as_lines(found: list[comments.Comment]) -> str:
+    """Comments as lines of their own at the margin."""
+    return "".join(f"# {c.text.strip().lstrip('#').strip()}\n" for c in found)
 
 
 def _comments_in(old: str | None) -> tuple[str, dict[str, str], dict[tuple[str, str], list[comments.Comment]]]:
@@ -587,7 +593,7 @@ def _with_comments(text: str, fields: dict[str, Any], found: list[comments.Comme
         parsed = _parse_item(out, "")
         if parsed is not None and not _differs(parsed[0], fields):
             return out
-    return text + "".join(f"# {c.text.strip().lstrip('#').strip()}\n" for c in found)
+    return text + _as_lines(found)
 
 
 def _item_text(fields: dict[str, Any], order: tuple[str, ...] | None = None) -> str:
