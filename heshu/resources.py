@@ -46,9 +46,6 @@ def compose(text: str, shown: str) -> yaml.Node | None:
     """The YAML document in a person's file, as nodes with their lines; HeshuError naming the line of a
     tab that indents, a syntax error, or lists and mappings nested too deep."""
     for n, line in enumerate(text.splitlines(), 1):
-        if "\t" in line[:len(line) - len(line.lstrip())]:
-            raise HeshuError([Problem(Location(shown, n), "a tab indents this line",
-                                      "YAML indents with spaces only: replace the tab with spaces")])
         if line[:1] in "<=>" and CONFLICT.match(line):
             raise HeshuError([Problem(Location(shown, n), "a merge conflict is left in the file here",
                                       "keep the lines you want and delete the markers <<<<<<<, ======= and >>>>>>>")])
@@ -60,8 +57,12 @@ def compose(text: str, shown: str) -> yaml.Node | None:
     except yaml.MarkedYAMLError as e:
         at_end = e.problem_mark is not None and e.problem_mark.index >= len(text) - 1
         mark = e.context_mark if (at_end and e.context_mark) else (e.problem_mark or e.context_mark)
+        line = mark.line + 1 if mark else 0
+        if e.problem_mark is not None and _tab_indents(text, e.problem_mark.line):  # a tab in a note's text is fine
+            raise HeshuError([Problem(Location(shown, e.problem_mark.line + 1), "a tab indents this line",
+                                      "YAML indents with spaces only: replace the tab with spaces")]) from None
         what = " ".join(str(x) for x in (e.context, e.problem) if x)
-        raise HeshuError([Problem(Location(shown, mark.line + 1 if mark else 0), f"not valid YAML: {what}",
+        raise HeshuError([Problem(Location(shown, line), f"not valid YAML: {what}",
                                   "fix the syntax here (check quotes, colons and indentation)")]) from None
     except yaml.YAMLError as e:
         raise HeshuError([Problem(Location(shown), f"not valid YAML: {e}", "fix the syntax")]) from None
@@ -75,6 +76,13 @@ def construct(node: yaml.Node) -> Any:
     except ValueError as e:
         what = str(e).split(":")[0]  # not Python's advice on its own limits after the colon
         raise yaml.constructor.ConstructorError(problem=what, problem_mark=node.start_mark) from None
+
+
+def _tab_indents(text: str, line: int) -> bool:
+    """Whether a tab is in the indentation of the line (from 0) of text."""
+    rows = text.split("\n")
+    row = rows[line] if line < len(rows) else ""
+    return "\t" in row[:len(row) - len(row.lstrip())]
 
 
 MAX_DEPTH = 32  # a ledger nests five deep (sections, items, fields, sources, a source's keys)

@@ -203,7 +203,8 @@ def test_a_report_is_extracted_again_only_when_its_text_changes(project, tmp_pat
     assert extracted[2:] == [changed.doc.id] and edited[sources[1].doc.id] == first[sources[1].doc.id]
 
 
-@pytest.mark.parametrize("note", ["\n", "说明\n\n", "\n\n", "a\n\nb\n", " 前后空格 \n", "行一\n行二", "\n开头空行"])
+@pytest.mark.parametrize("note", ["\n", "说明\n\n", "\n\n", "a\n\nb\n", " 前后空格 \n", "行一\n行二", "\n开头空行",
+                                  "代码：\n\tx = 1\n"])
 def test_any_text_is_read_back_as_it_was_saved(tmp_path, note):
     led = ledger.load_text((ROOT / "claims.yaml").read_text(encoding="utf-8"))
     for e in led.claims[:2]:  # two, so that one is followed by another item
@@ -323,3 +324,12 @@ def test_the_comments_of_an_item_the_program_removes_stay_at_the_end_of_the_file
     saved = ledger.dumps(led, text)
     assert saved.endswith("- id: s-2\n  members: []\n# comments on s-1, which is no longer in the ledger:\n# 我的系列\n")
     assert ledger.dumps(ledger.load_text(saved), saved) == saved
+
+
+def test_a_tab_in_a_notes_text_is_text_and_a_tab_that_indents_is_named():
+    note = "claims:\n- id: a-1\n  note: |\n    代码：\n    \tx = 1\n"
+    assert ledger.load_text(note).claims[0].fields["note"] == "代码：\n\tx = 1\n"
+    with pytest.raises(HeshuError) as e:
+        ledger.load_text("claims:\n- id: a-1\n\tdoc: x\n")
+    assert [str(p) for p in e.value.problems] == [
+        "claims.yaml:3: a tab indents this line; YAML indents with spaces only: replace the tab with spaces"]
