@@ -108,7 +108,7 @@ def _sections(source: Source) -> dict[int, tuple[int | None, str, tuple[int, int
                 year, plan = named[1], named
             elif relative is not None:  # 过去五年工作回顾: what the report looks back on ends last year
                 year = source.doc.year + relative
-                plan = next(filter(None, (_span_years(s, year) for s in _span_pattern().finditer(h))), None)
+                plan = next(iter(_spans(h, 0, len(h), year)), None)
             if any(w in h for w in c["plan_headings"]):
                 sense = "plan"
             elif any(w in h for w in c["review_headings"]):
@@ -238,8 +238,13 @@ def _plan_pattern() -> re.Pattern:
 
 def _span_of_years(text: str, m: Mention, year: int) -> str:
     """过去五年…年均增长6.1% → 2019—2023年: the years its sentence says a figure covers ('' if none)."""
-    spans = list(_span_pattern().finditer(text, m.sentence_start, m.number.start))
-    return next((_years(*y) for y in (_span_years(s, year) for s in reversed(spans)) if y), "")
+    spans = _spans(text, m.sentence_start, m.number.start, year)
+    return _years(*spans[-1]) if spans else ""
+
+
+def _spans(text: str, start: int, end: int, year: int) -> list[tuple[int, int]]:
+    """The first and last years of each span of years (过去五年, 五年来) written in text[start:end]."""
+    return [y for y in (_span_years(s, year) for s in _span_pattern().finditer(text, start, end)) if y]
 
 
 def _average_period(text: str, m: Mention, year: int) -> str:

@@ -320,7 +320,7 @@ def _parse_item(chunk: str, shown: str) -> tuple[dict, int, dict] | None:
         return None
     if not isinstance(node, yaml.SequenceNode) or len(node.value) != 1:
         return None
-    if _has_alias(node, chunk) or _duplicate_keys(node, shown, top=False):
+    if resources.has_alias(node, chunk) or _duplicate_keys(node, shown, top=False):
         return None
     entries, problems = _entries(node, shown, "item")
     if problems or len(entries) != 1:
@@ -337,7 +337,7 @@ def load_text(text: str, shown: str = "claims.yaml") -> Ledger:
         raise HeshuError([Problem(Location(shown, node.start_mark.line + 1),
                                   "the ledger must be a mapping with a `claims:` list",
                                   "start the file with `claims:`")])
-    if _has_alias(node, text):  # nothing walks its values: they could be billions
+    if resources.has_alias(node, text):  # nothing walks its values: they could be billions
         raise HeshuError(_aliases(text, shown))
     problems = _duplicate_keys(node, shown)
     sections: dict[str, list[Entry]] = {name: [] for name in SECTIONS}
@@ -357,28 +357,6 @@ def load_text(text: str, shown: str = "claims.yaml") -> Ledger:
     if problems:
         raise HeshuError(problems)
     return Ledger(shown, sections["claims"], sections["series"], sections["checks"])
-
-
-def nodes(node: yaml.Node) -> Iterator[yaml.Node | None]:
-    """Every node of a composed YAML document, each once; None each time one is reached again through an
-    alias (an alias of an alias can stand for billions of values, and walking them all would never end)."""
-    stack, visited = [node], set()
-    while stack:
-        n = stack.pop()
-        if id(n) in visited:
-            yield None
-            continue
-        visited.add(id(n))
-        yield n
-        if isinstance(n, yaml.MappingNode):
-            stack.extend(v for _, v in n.value)
-        elif isinstance(n, yaml.SequenceNode):
-            stack.extend(n.value)
-
-
-def _has_alias(node, text: str) -> bool:
-    """Whether a value is repeated by an alias (each is written with a `*`: most ledgers have none)."""
-    return "*" in text and None in nodes(node)
 
 
 def _duplicate_keys(node, shown: str, top: bool = True) -> list[Problem]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from . import cache, collector, parallel, rerun, segment
+from . import cache, collector, parallel, rerun, resources, segment
 from . import ledger as ledger_mod
 from . import links as links_mod
 from . import merge as merge_mod
@@ -252,7 +252,6 @@ def load_config(project: Project, base_url: str | None = None) -> dict:
     HeshuError naming the line of each setting that is not text, and of a base URL that is not http(s)."""
     import yaml
 
-    from . import resources
     path, shown = project.templates / "site.yaml", "templates/site.yaml"
     node = resources.compose(resources.read_text(path, shown), shown) if path.exists() else None
     if node is not None and not isinstance(node, yaml.MappingNode):
@@ -298,9 +297,7 @@ def run_build(project: Project, log: Log = quiet, base_url: str | None = None, o
     if patched is not None:
         return patched
     checked = run_check(project, log, base_url)
-    if not checked.ledger_ok or checked.config is None:
-        return BuildResult(0, 0, checked.problems)
-    if not checked.corpus.docs:  # the manifest cannot be read (its problem is reported): no claim has its report
+    if not checked.ledger_ok or checked.config is None or not checked.corpus.docs:  # no docs: no manifest to read
         return BuildResult(0, 0, checked.problems)
     corpus, ledger = checked.corpus, checked.ledger
     try:
@@ -330,7 +327,6 @@ def run_build(project: Project, log: Log = quiet, base_url: str | None = None, o
 
 def _methodology(project: Project) -> str:
     """The markdown of templates/pages/methodology.md ('' if there is none); HeshuError if it is not UTF-8."""
-    from . import resources
     path = project.templates / "pages" / "methodology.md"
     return resources.read_text(path, "templates/pages/methodology.md") if path.exists() else ""
 

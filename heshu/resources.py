@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 
@@ -27,7 +27,7 @@ def longest_first(words: list[str]) -> list[str]:
     return sorted(set(words), key=lambda w: (-len(w), w))
 
 
-CONFLICT = re.compile(r"(?:<{7}|>{7})(?: |$)|={7}$")  # the lines git writes around the two sides of a conflict
+CONFLICT = re.compile(r"^(?:(?:<{7}|>{7})(?: .*)?|={7})\r?$", re.M)  # git's lines around the two sides of a conflict
 
 
 def read_text(path: Path, shown: str) -> str:
@@ -45,10 +45,11 @@ def read_text(path: Path, shown: str) -> str:
 def compose(text: str, shown: str) -> yaml.Node | None:
     """The YAML document in a person's file, as nodes with their lines; HeshuError naming the line of a
     tab that indents, a syntax error, or lists and mappings nested too deep."""
-    for n, line in enumerate(text.splitlines(), 1):
-        if line[:1] in "<=>" and CONFLICT.match(line):
-            raise HeshuError([Problem(Location(shown, n), "a merge conflict is left in the file here",
-                                      "keep the lines you want and delete the markers <<<<<<<, ======= and >>>>>>>")])
+    conflict = CONFLICT.search(text)
+    if conflict:
+        raise HeshuError([Problem(Location(shown, text.count("\n", 0, conflict.start()) + 1),
+                                  "a merge conflict is left in the file here",
+                                  "keep the lines you want and delete the markers <<<<<<<, ======= and >>>>>>>")])
     try:
         return _compose(text)
     except _TooDeep as e:
@@ -102,19 +103,34 @@ def _compose(text: str) -> yaml.Node | None:
         _check_depth(yaml.parse(text, Loader=Loader))
         return yaml.compose(text, Loader=Loader)
     node = yaml.compose(text, Loader=Loader)
+    for n, depth in nodes(node):
+        if depth > MAX_DEPTH:
+            raise _too_deep(n.start_mark)
+    return node
+
+
+def nodes(node: yaml.Node | None) -> Iterator[tuple[yaml.Node, int]]:
+    """Every node of a composed YAML document with its depth (1 for the top), each once; (None, 0) each
+    time one is reached again through an alias (an alias of an alias can stand for billions of values,
+    and walking them all would never end)."""
     stack, visited = [(node, 1)] if node is not None else [], set()
     while stack:
         n, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            raise _too_deep(n.start_mark)
-        if id(n) in visited:  # an alias: its node is walked once (an alias of an alias can stand for billions)
+        if id(n) in visited:
+            yield None, 0
             continue
         visited.add(id(n))
+        yield n, depth
         if isinstance(n, yaml.MappingNode):
             stack += [(v, depth + 1) for _, v in n.value]
         elif isinstance(n, yaml.SequenceNode):
             stack += [(v, depth + 1) for v in n.value]
-    return node
+
+
+def has_alias(node: yaml.Node | None, text: str) -> bool:
+    """Whether a value of the document is repeated by an alias (each is written with a `*`: most files
+    have none)."""
+    return "*" in text and any(n is None for n, _ in nodes(node))
 
 
 def _check_depth(events) -> None:

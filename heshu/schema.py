@@ -129,7 +129,11 @@ def _check_refs(e: Entry, path: str, claim_ids: set[str]) -> list[Problem]:
 
 def _is_number(v: Any) -> bool:
     """An int or float that is not a bool, nan, or larger than any figure the number reader reads."""
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) <= numbers.LARGEST
+    return _numeric(v) and abs(v) <= numbers.LARGEST
+
+
+def _numeric(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
 def _one_of(key: str) -> Check:
@@ -159,7 +163,7 @@ def _check_value(v: Any):
         return None
     if isinstance(v, list) and len(v) == 2 and all(_is_number(x) for x in v) and v[0] <= v[1]:
         return None
-    if isinstance(v, (int, float)) and not isinstance(v, bool) and v == v:
+    if _numeric(v) and v == v:  # not nan
         return f"`{Decimal(v):.3g}` is beyond any figure a report gives (±10^100)", "write the figure the report gives"
     return f"`{v!r}` is not a number or a range", "write a number (239000) or a range [low, high]"
 

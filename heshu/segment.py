@@ -71,7 +71,7 @@ def _cut(text: str) -> tuple[Token, ...]:
     for pair in _tagger().cut(text, HMM=False):
         word, pos, start = pair.word, pair.flag, i
         if len(out) > 1 and out[-1].word == "." and _decimal_point(out[-2].word, word):
-            point, first = out.pop(), out.pop()  # jieba cuts 3.5 and PM2.5 at the point: one word
+            point, first = out.pop(), out.pop()  # jieba cuts a decimal (and PM2.5) at the point: one word
             word, pos, start = first.word + point.word + word, first.pos, first.start
         i += len(pair.word)
         out.append(Token(word, "m" if _arabic(word) else pos, start, i))

@@ -8,8 +8,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import HeshuError
-from ..ledger import nodes
-from ..resources import compose, construct
+from ..resources import compose, construct, has_alias
 
 WATCHED = ("value", "unit", "approx", "year", "period", "kind", "measure", "subject", "verdict", "rejected", "text")
 MAX_COMMITS = 500
@@ -59,8 +58,9 @@ def _claims_at(root: Path, sha: str, ledger: str) -> dict[str, dict] | None:
     """The claims of the ledger at a commit by id; None if that revision is not YAML, nests too deep or has
     an alias (an alias of an alias can stand for billions of values)."""
     try:
-        node = compose(_git(root, "show", f"{sha}:{ledger}") or "", ledger)
-        if node is not None and None in nodes(node):
+        text = _git(root, "show", f"{sha}:{ledger}") or ""
+        node = compose(text, ledger)
+        if has_alias(node, text):
             return None
         data = construct(node) if node is not None else None
     except (HeshuError, yaml.YAMLError):
